@@ -1,0 +1,45 @@
+"""tconvlib: transposed convolution, explained and executable.
+
+numpy reference implementations with the exact semantics of ``torch.nn.functional``; torch
+tensors go through the same code and stay on their device. The public names are listed once,
+here; the modules behind them are named after the book's concepts:
+
+- :mod:`tconvlib.shapes`      output sizes (``output_size``, ``conv_output_size``)
+- :mod:`tconvlib.conv`        reference forward convolution (``conv1d``, ``conv2d``)
+- :mod:`tconvlib.transposed`  transposed convolution by painting, zero insertion or ``A.T``
+- :mod:`tconvlib.matrix`      the matrix view (``conv_matrix``)
+- :mod:`tconvlib.overlap`     overlap maps (``overlap_count``)
+- :mod:`tconvlib.device`      the device helper for chapters (``default_device``)
+- :mod:`tconvlib.plotting`    figures used by the chapters
+- :mod:`tconvlib.checkers`    exercise checkers
+"""
+
+from .conv import conv1d, conv2d
+from .device import default_device
+from .matrix import conv_matrix
+from .overlap import overlap_count
+from .shapes import conv_output_size, output_size
+from .transposed import METHODS, conv_transpose1d, conv_transpose2d
+
+# -- chapter support: plotting and exercise checkers ------------------------------------------
+from .checkers import check
+from .plotting import plot_matrices, plot_matrix, shade
+
+__all__ = [
+    "output_size",
+    "conv_output_size",
+    "conv1d",
+    "conv2d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "METHODS",
+    "conv_matrix",
+    "overlap_count",
+    "default_device",
+    "check",
+    "plot_matrix",
+    "plot_matrices",
+    "shade",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,227 @@
+"""Figures used by the chapters (matplotlib is imported lazily).
+
+- :func:`plot_matrix` draws one (small) matrix as a heat map, zero in white;
+- :func:`plot_matrices` draws several side by side or in a grid (small multiples);
+- :func:`shade` greys out whole rows or columns of a drawn matrix, e.g. the rows a stride skips
+  or the columns that fall on padding.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._backend import is_torch
+
+__all__ = ["plot_matrix", "plot_matrices", "shade", "to_numpy"]
+
+
+def to_numpy(a):
+    """A dense numpy copy of a numpy array, torch tensor (any device, dense or sparse) or
+    scipy sparse matrix, for plotting.
+
+    Examples
+    --------
+    >>> import scipy.sparse
+    >>> to_numpy(scipy.sparse.eye_array(2, format="csr"))
+    array([[1., 0.],
+           [0., 1.]])
+    """
+    if is_torch(a):
+        a = a.detach()
+        if a.layout != __import__("torch").strided:
+            a = a.to_dense()
+        return a.cpu().numpy()
+    if hasattr(a, "toarray"):
+        return a.toarray()
+    return np.asarray(a)
+
+
+def plot_matrix(a, ax=None, *, annotate=None, title=None, cmap="RdBu_r", grid=True):
+    """Show a (small) matrix as a heat map with zero in white.
+
+    Parameters
+    ----------
+    a : array, tensor or sparse matrix
+    ax : matplotlib Axes, optional
+    annotate : bool, optional
+        Write each non-zero value in its cell; default: when the matrix has at most 20 x 20
+        entries.
+    title : str, optional
+    cmap : str
+        A diverging colormap, centred on zero.
+    grid : bool
+        Draw cell borders.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> ax = plot_matrix(np.array([[1., 2., 0.], [0., 1., 2.]]), title="A")
+    >>> len(ax.texts)                       # one label per non-zero entry
+    4
+    >>> ax.images[0].get_array().shape
+    (2, 3)
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    import matplotlib.pyplot as plt
+
+    m = to_numpy(a)
+    if m.ndim == 1:
+        m = m[None, :]
+    if m.ndim != 2:
+        raise ValueError(f"a must be a 1-D or 2-D matrix, got shape {m.shape}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(min(0.35 * m.shape[1] + 1.5, 12),
+                                      min(0.35 * m.shape[0] + 1, 10)))
+    vmax = float(np.nanmax(np.abs(m))) if m.size and np.isfinite(m).any() else 1.0
+    vmax = vmax or 1.0
+    ax.imshow(m, cmap=cmap, vmin=-vmax, vmax=vmax, interpolation="nearest")
+    if annotate is None:
+        annotate = m.shape[0] <= 20 and m.shape[1] <= 20
+    if annotate:
+        for (i, j), v in np.ndenumerate(m):
+            if v != 0:
+                ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=8,
+                        color="white" if abs(v) > 0.6 * vmax else "black")
+    if grid:
+        ax.set_xticks(np.arange(-0.5, m.shape[1]), minor=True)
+        ax.set_yticks(np.arange(-0.5, m.shape[0]), minor=True)
+        ax.grid(which="minor", color="0.85", linewidth=0.5)
+        ax.tick_params(which="minor", length=0)
+    ax.set_xlabel(f"column (input index), {m.shape[1]} in all")
+    ax.set_ylabel(f"row (output index), {m.shape[0]} in all")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_matrices(matrices, titles=None, *, ncols=None, annotate=False, panel_size=2.2,
+                  suptitle=None, labels=False):
+    """Small multiples: several matrices drawn with :func:`plot_matrix`, one panel each.
+
+    Parameters
+    ----------
+    matrices : sequence of matrices, or sequence of rows of matrices
+        A flat sequence is laid out ``ncols`` to a row; a nested sequence (a list of rows) is
+        drawn as that grid. ``None`` leaves its panel empty.
+    titles : sequence of str (flat or nested like ``matrices``), optional
+    ncols : int, optional
+        Panels per row for a flat ``matrices``; default: all in one row.
+    annotate : bool
+        Write the non-zero values (only sensible for tiny matrices).
+    panel_size : float
+        Width and height of one panel, in inches.
+    suptitle : str, optional
+        A title over the whole figure.
+    labels : bool
+        Keep :func:`plot_matrix`'s axis labels (off by default: small panels have no room).
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib Axes
+        Shape ``(rows, columns)``, also for a single row; empty panels are switched off.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> A = np.array([[1., 2., 0.], [0., 1., 2.]])
+    >>> axes = plot_matrices([A, A.T], titles=["A", "A.T"])
+    >>> axes.shape
+    (1, 2)
+    >>> [ax.get_title() for ax in axes.ravel()]
+    ['A', 'A.T']
+    >>> axes = plot_matrices([[A, None], [A.T, A]])
+    >>> [ax.axison for ax in axes.ravel()]
+    [True, False, True, True]
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    import matplotlib.pyplot as plt
+
+    nested = len(matrices) > 0 and all(
+        isinstance(row, (list, tuple)) for row in matrices)
+    if nested:
+        grid = [list(row) for row in matrices]
+        tgrid = [list(row) for row in titles] if titles is not None else None
+    else:
+        flat = list(matrices)
+        per_row = ncols or max(len(flat), 1)
+        if per_row < 1:
+            raise ValueError(f"ncols ({ncols}) must be a positive integer")
+        grid = [flat[i:i + per_row] for i in range(0, len(flat), per_row)] or [[]]
+        tflat = list(titles) if titles is not None else None
+        tgrid = ([tflat[i:i + per_row] for i in range(0, len(flat), per_row)]
+                 if tflat is not None else None)
+    nrows = len(grid)
+    ncol = max(len(row) for row in grid) or 1
+    fig, axes = plt.subplots(nrows, ncol, figsize=(panel_size * ncol, panel_size * nrows),
+                             squeeze=False)
+    for r in range(nrows):
+        for c in range(ncol):
+            ax = axes[r, c]
+            m = grid[r][c] if c < len(grid[r]) else None
+            if m is None:
+                ax.set_axis_off()
+                continue
+            title = None
+            if tgrid is not None and r < len(tgrid) and c < len(tgrid[r]):
+                title = tgrid[r][c]
+            plot_matrix(m, ax, annotate=annotate, title=title)
+            if not labels:
+                ax.set_xlabel("")
+                ax.set_ylabel("")
+                ax.set_xticks([])
+                ax.set_yticks([])
+            if title:
+                ax.set_title(title, fontsize=9)
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return axes
+
+
+def shade(ax, *, rows=(), cols=(), color="0.35", alpha=0.3, hatch="///"):
+    """Grey out whole rows and/or columns of a matrix drawn with :func:`plot_matrix`.
+
+    Used to show what a stride or a padding does to a convolution's matrix: the rows that a
+    stride skips, the columns that fall on padding zeros and are dropped.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Axes holding the matrix image (cell ``(i, j)`` centred at ``x = j``, ``y = i``).
+    rows, cols : iterable of int
+        Row and column indices to shade.
+    color : str
+        Colour of the shading.
+    alpha : float
+        Its opacity.
+    hatch : str or None
+        A hatch pattern drawn on top, so that the shading survives greyscale printing.
+
+    Returns
+    -------
+    list of matplotlib patches
+        One per shaded row or column (rows first).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> ax = plot_matrix(np.eye(4))
+    >>> patches = shade(ax, rows=[1, 3], cols=[0])
+    >>> len(patches)
+    3
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    style = dict(facecolor=color, alpha=alpha, hatch=hatch, edgecolor="0.3", linewidth=0)
+    patches = [ax.axhspan(int(i) - 0.5, int(i) + 0.5, **style) for i in rows]
+    patches += [ax.axvspan(int(j) - 0.5, int(j) + 0.5, **style) for j in cols]
+    return patches

@@ -1,0 +1,68 @@
+"""Shared test configuration: hypothesis profile, devices, and strategies for conv configs."""
+
+import os
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+settings.register_profile(
+    "default", max_examples=int(os.environ.get("TCONV_EXAMPLES", "80")), deadline=None,
+    derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("default")
+
+DEVICES = ["cpu", pytest.param("cuda", marks=pytest.mark.skipif(
+    not torch.cuda.is_available(), reason="CUDA is not available"))]
+
+
+@pytest.fixture(params=DEVICES)
+def device(request):
+    return torch.device(request.param)
+
+
+@st.composite
+def transposed_configs(draw, ndim=None):
+    """A valid transposed-convolution configuration (possibly with an output of any size)."""
+    ndim = draw(st.sampled_from([1, 2])) if ndim is None else ndim
+    groups = draw(st.integers(1, 3))
+    c_in = groups * draw(st.integers(1, 2))
+    c_out = groups * draw(st.integers(1, 2))
+    per_dim = []
+    for _ in range(ndim):
+        k = draw(st.integers(1, 4))
+        s = draw(st.integers(1, 3))
+        d = draw(st.integers(1, 3))
+        op = draw(st.integers(0, max(s, d) - 1))
+        n = draw(st.integers(1, 5))
+        p_max = (s * (n - 1) + d * (k - 1) + op) // 2   # keeps the output non-empty
+        p = draw(st.integers(0, min(p_max, 4)))
+        per_dim.append((n, k, s, p, op, d))
+    batch = draw(st.sampled_from([None, 0, 1, 2]))
+    bias = draw(st.booleans())
+    seed = draw(st.integers(0, 2**16))
+    cols = list(zip(*per_dim))
+    as_param = (lambda t: t[0] if ndim == 1 and draw(st.booleans()) else tuple(t))
+    return dict(ndim=ndim, groups=groups, c_in=c_in, c_out=c_out, size=cols[0], kernel=cols[1],
+                stride=as_param(cols[2]), padding=as_param(cols[3]),
+                output_padding=as_param(cols[4]), dilation=as_param(cols[5]), batch=batch,
+                bias=bias, seed=seed)
+
+
+def make_arrays(cfg, transposed=True):
+    """Random float64 input, weight and bias for a config (numpy)."""
+    rng = np.random.default_rng(cfg["seed"])
+    lead = () if cfg["batch"] is None else (cfg["batch"],)
+    x = rng.standard_normal(lead + (cfg["c_in"],) + tuple(cfg["size"]))
+    if transposed:
+        w_shape = (cfg["c_in"], cfg["c_out"] // cfg["groups"]) + tuple(cfg["kernel"])
+    else:
+        w_shape = (cfg["c_out"], cfg["c_in"] // cfg["groups"]) + tuple(cfg["kernel"])
+    w = rng.standard_normal(w_shape)
+    b = rng.standard_normal(cfg["c_out"]) if cfg["bias"] else None
+    return x, w, b
+
+
+def torch_or_none(a, device="cpu"):
+    return None if a is None else torch.as_tensor(a, device=device)
