@@ -1,0 +1,22 @@
+# Thin wrapper over tasks.py (which needs only Python 3 and pip); `make` is optional.
+PYTHON ?= python3
+
+.PHONY: book test execute bench env clean
+
+book:          ## build the HTML book into _build/html
+	$(PYTHON) tasks.py book
+
+test:          ## every test: unit, doctest, nbval (strict) on every chapter, book build -W
+	$(PYTHON) tasks.py test
+
+execute:       ## Restart & Run All on every chapter, storing fresh outputs
+	$(PYTHON) tasks.py execute
+
+bench:         ## benchmarks that print ratios against torch
+	$(PYTHON) tasks.py bench
+
+env:           ## create/update .venv with the pinned requirements
+	$(PYTHON) tasks.py env
+
+clean:
+	rm -rf _build .jupyter_cache

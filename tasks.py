@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Project tasks, runnable on a fresh machine that has only Python 3 and pip.
+
+    python3 tasks.py book      build the HTML book into _build/html
+    python3 tasks.py test      run every test: unit tests and doctests, nbval (strict) on every
+                               chapter, and the book build with warnings as errors
+    python3 tasks.py execute [NOTEBOOK ...]
+                               Restart & Run All: store fresh outputs in the chapter notebooks
+    python3 tasks.py bench     run the benchmarks in bench/ (they print ratios against torch)
+
+Each task first makes sure the virtual environment ``.venv`` exists and holds exactly the pinned
+requirements (it is created, or updated when requirements.txt or pyproject.toml change).
+The Makefile's targets call these same tasks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".requirements.sha256"
+BUILD_ARGS = ["-W", "-n", "--keep-going"]   # warnings are errors, nitpicky references
+
+
+def _say(msg):
+    print(f"[tasks] {msg}", flush=True)
+
+
+def _env():
+    """Environment for subprocesses: the venv first on PATH, headless matplotlib."""
+    env = dict(os.environ)
+    env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")
+    env["VIRTUAL_ENV"] = str(VENV)
+    env["MPLBACKEND"] = "Agg"
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"   # no debugger warning in kernels' stderr
+    env.pop("PYTHONHOME", None)
+    return env
+
+
+def _run(cmd, **kw):
+    _say(" ".join(str(c) for c in cmd))
+    return subprocess.run([str(c) for c in cmd], cwd=ROOT, env=_env(), **kw).returncode
+
+
+def _requirements_hash():
+    h = hashlib.sha256()
+    for name in ("requirements.txt", "pyproject.toml"):
+        h.update((ROOT / name).read_bytes())
+    return h.hexdigest()
+
+
+def ensure_env():
+    """Create .venv and install the pinned requirements if they are missing or changed."""
+    if not PY.exists():
+        _say(f"creating the virtual environment {VENV.name}/")
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    want = _requirements_hash()
+    if STAMP.exists() and STAMP.read_text().strip() == want:
+        return
+    _say("installing the pinned requirements (first run: a few minutes)")
+    rc = _run([PY, "-m", "pip", "install", "--disable-pip-version-check", "-q",
+               "-r", "requirements.txt"])
+    if rc:
+        sys.exit(rc)
+    STAMP.write_text(want + "\n")
+
+
+def build_book():
+    """Build the HTML book into _build/html (warnings are errors)."""
+    ensure_env()
+    rc = _run([BIN / "jupyter-book", "build", ".", *BUILD_ARGS])
+    if rc == 0:
+        _say(f"the book is at {ROOT / '_build' / 'html' / 'index.html'}")
+    return rc
+
+
+def test(extra=()):
+    """Every test, in one pytest run so that its summary line counts them all."""
+    ensure_env()
+    return _run([PY, "-m", "pytest", "tests", "tconvlib", "chapters", "--nbval",
+                 "--nbval-current-env", "--nbval-cell-timeout=300", "-ra", *extra])
+
+
+def execute(paths=()):
+    """Restart & Run All on the given notebooks (default: every chapter), storing outputs."""
+    ensure_env()
+    return _run([PY, str(ROOT / "tests" / "execute_notebooks.py"), *paths])
+
+
+def bench(extra=()):
+    ensure_env()
+    rc = 0
+    for script in sorted((ROOT / "bench").glob("bench_*.py")):
+        rc |= _run([PY, script, *extra])
+    return rc
+
+
+def main(argv):
+    tasks = {"book": lambda a: build_book(), "test": test, "execute": execute, "bench": bench,
+             "env": lambda a: ensure_env() or 0}
+    if not argv or argv[0] not in tasks:
+        print(__doc__)
+        return 2
+    return tasks[argv[0]](argv[1:]) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,49 @@
+"""The book builds with warnings as errors (-W -n --keep-going), and the pages are there.
+
+This is the main job's check: it runs the same build as ``python3 tasks.py book``.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _toc_files():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [c["file"] for c in part["chapters"]]
+    return files
+
+
+def test_every_chapter_notebook_is_in_the_toc():
+    listed = set(_toc_files())
+    on_disk = {f"chapters/{p.stem}" for p in (ROOT / "chapters").glob("[0-9]*.ipynb")}
+    assert on_disk <= listed, f"chapters missing from _toc.yml: {sorted(on_disk - listed)}"
+
+
+@pytest.mark.slow
+def test_book_builds_without_warnings():
+    jb = Path(sys.executable).with_name("jupyter-book")
+    env = dict(os.environ, MPLBACKEND="Agg",
+               PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+    html = ROOT / "_build" / "html"
+    shutil.rmtree(html, ignore_errors=True)
+    proc = subprocess.run([str(jb), "build", str(ROOT), "-W", "-n", "--keep-going"],
+                          capture_output=True, text=True, env=env, cwd=ROOT)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log[-6000:]
+    assert "WARNING" not in log, log[-6000:]
+    for page in _toc_files():
+        assert (html / f"{page}.html").exists(), f"{page}.html was not built"
+    # MathJax is served from the build itself, not from a CDN
+    assert (html / "_static" / "mathjax" / "tex-chtml.js").exists()
+    index = (html / "index.html").read_text()
+    assert "cdn.jsdelivr.net/npm/mathjax" not in index
