@@ -69,6 +69,7 @@ def plot_matrix(a, ax=None, *, annotate=None, title=None, cmap="RdBu_r", grid=Tr
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     m = to_numpy(a)
     if m.ndim == 1:
@@ -88,11 +89,12 @@ def plot_matrix(a, ax=None, *, annotate=None, title=None, cmap="RdBu_r", grid=Tr
             if v != 0:
                 ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=8,
                         color="white" if abs(v) > 0.6 * vmax else "black")
-    if grid:
-        ax.set_xticks(np.arange(-0.5, m.shape[1]), minor=True)
-        ax.set_yticks(np.arange(-0.5, m.shape[0]), minor=True)
-        ax.grid(which="minor", color="0.85", linewidth=0.5)
-        ax.tick_params(which="minor", length=0)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))   # indices, not 0.5 steps
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if grid:   # cell borders, only over the matrix (the axes may show more, see plot_matrices)
+        rows, cols = m.shape
+        ax.hlines(np.arange(0.5, rows - 1), -0.5, cols - 0.5, color="0.85", linewidth=0.5)
+        ax.vlines(np.arange(0.5, cols - 1), -0.5, rows - 0.5, color="0.85", linewidth=0.5)
     ax.set_xlabel(f"column (input index), {m.shape[1]} in all")
     ax.set_ylabel(f"row (output index), {m.shape[0]} in all")
     if title:
@@ -101,7 +103,7 @@ def plot_matrix(a, ax=None, *, annotate=None, title=None, cmap="RdBu_r", grid=Tr
 
 
 def plot_matrices(matrices, titles=None, *, ncols=None, annotate=False, panel_size=2.2,
-                  suptitle=None, labels=False):
+                  same_scale=True, suptitle=None, labels=False):
     """Small multiples: several matrices drawn with :func:`plot_matrix`, one panel each.
 
     Parameters
@@ -115,7 +117,11 @@ def plot_matrices(matrices, titles=None, *, ncols=None, annotate=False, panel_si
     annotate : bool
         Write the non-zero values (only sensible for tiny matrices).
     panel_size : float
-        Width and height of one panel, in inches.
+        Width of one panel, in inches.
+    same_scale : bool
+        Draw every matrix at the same cell size, in the top-left corner of its panel, so that
+        shapes can be compared at a glance (a frame marks each matrix's extent); each row of
+        panels is as tall as its tallest matrix. ``False``: each matrix fills its own panel.
     suptitle : str, optional
         A title over the whole figure.
     labels : bool
@@ -137,42 +143,58 @@ def plot_matrices(matrices, titles=None, *, ncols=None, annotate=False, panel_si
     (1, 2)
     >>> [ax.get_title() for ax in axes.ravel()]
     ['A', 'A.T']
+    >>> axes[0, 1].get_xlim() == axes[0, 0].get_xlim()     # same cell size in every panel
+    True
     >>> axes = plot_matrices([[A, None], [A.T, A]])
     >>> [ax.axison for ax in axes.ravel()]
     [True, False, True, True]
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
 
-    nested = len(matrices) > 0 and all(
-        isinstance(row, (list, tuple)) for row in matrices)
+    if ncols is not None and (not isinstance(ncols, int) or ncols < 1):
+        raise ValueError(f"ncols ({ncols!r}) must be a positive integer")
+    nested = len(matrices) > 0 and all(isinstance(row, (list, tuple)) for row in matrices)
     if nested:
         grid = [list(row) for row in matrices]
         tgrid = [list(row) for row in titles] if titles is not None else None
     else:
         flat = list(matrices)
         per_row = ncols or max(len(flat), 1)
-        if per_row < 1:
-            raise ValueError(f"ncols ({ncols}) must be a positive integer")
         grid = [flat[i:i + per_row] for i in range(0, len(flat), per_row)] or [[]]
-        tflat = list(titles) if titles is not None else None
-        tgrid = ([tflat[i:i + per_row] for i in range(0, len(flat), per_row)]
-                 if tflat is not None else None)
-    nrows = len(grid)
-    ncol = max(len(row) for row in grid) or 1
-    fig, axes = plt.subplots(nrows, ncol, figsize=(panel_size * ncol, panel_size * nrows),
-                             squeeze=False)
+        tgrid = ([list(titles)[i:i + per_row] for i in range(0, len(flat), per_row)]
+                 if titles is not None else None)
+    dense = [[None if m is None else to_numpy(m).reshape(-1, np.shape(m)[-1])
+              for m in row] for row in grid]
+    # same_scale: one cell size everywhere; each row of panels is as tall as its tallest matrix
+    row_rows = [max((m.shape[0] for m in row if m is not None), default=1) for row in dense]
+    max_cols = max((m.shape[1] for row in dense for m in row if m is not None), default=1)
+    nrows = len(dense)
+    ncol = max(len(row) for row in dense) or 1
+    heights = [r / max_cols if same_scale else 1.0 for r in row_rows]
+    fig, axes = plt.subplots(
+        nrows, ncol, squeeze=False, layout="compressed",
+        gridspec_kw=dict(height_ratios=heights),
+        figsize=(panel_size * ncol, sum(panel_size * h + 0.4 for h in heights)))
     for r in range(nrows):
         for c in range(ncol):
             ax = axes[r, c]
-            m = grid[r][c] if c < len(grid[r]) else None
+            m = dense[r][c] if c < len(dense[r]) else None
             if m is None:
                 ax.set_axis_off()
                 continue
             title = None
             if tgrid is not None and r < len(tgrid) and c < len(tgrid[r]):
                 title = tgrid[r][c]
-            plot_matrix(m, ax, annotate=annotate, title=title)
+            plot_matrix(m, ax, annotate=annotate)
+            if same_scale:
+                ax.set_xlim(-0.5, max_cols - 0.5)
+                ax.set_ylim(row_rows[r] - 0.5, -0.5)
+                for spine in ax.spines.values():
+                    spine.set_visible(False)
+                ax.add_patch(Rectangle((-0.5, -0.5), m.shape[1], m.shape[0], fill=False,
+                                       edgecolor="black", linewidth=0.8, clip_on=False))
             if not labels:
                 ax.set_xlabel("")
                 ax.set_ylabel("")
@@ -182,7 +204,6 @@ def plot_matrices(matrices, titles=None, *, ncols=None, annotate=False, panel_si
                 ax.set_title(title, fontsize=9)
     if suptitle:
         fig.suptitle(suptitle)
-    fig.tight_layout()
     return axes
 
 

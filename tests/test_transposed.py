@@ -171,3 +171,19 @@ def test_painting_large_stride_and_holes():
     """k < s leaves holes that receive nothing: the painting picture, exactly."""
     out = tc.conv_transpose1d(np.array([[1., 2., 3.]]), np.array([[[1., 1.]]]), stride=3)
     np.testing.assert_array_equal(out, [[1, 1, 0, 2, 2, 0, 3, 3]])
+
+
+@pytest.mark.parametrize("method", tc.METHODS)
+def test_non_contiguous_inputs(method):
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((2, 3, 6, 10))[:, :, ::-1, ::2]      # negative and step strides
+    w = np.asfortranarray(rng.standard_normal((3, 2, 3, 3)))
+    ref = F.conv_transpose2d(torch.as_tensor(x.copy()), torch.as_tensor(w.copy()), stride=2,
+                             padding=1).numpy()
+    np.testing.assert_allclose(tc.conv_transpose2d(x, w, stride=2, padding=1, method=method),
+                               ref, **TOL)
+    xt = torch.as_tensor(x.copy()).transpose(2, 3)                  # a transposed view
+    ref_t = F.conv_transpose2d(xt, torch.as_tensor(w), stride=2, padding=1)
+    torch.testing.assert_close(
+        tc.conv_transpose2d(xt, torch.as_tensor(w), stride=2, padding=1, method=method),
+        ref_t, rtol=1e-10, atol=1e-10)

@@ -1,0 +1,161 @@
+"""Figures: assertions on the returned Axes (image data, annotations, layout), Agg backend."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import scipy.sparse  # noqa: E402
+
+import tconvlib as tc  # noqa: E402
+from tconvlib.plotting import to_numpy  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def A():
+    return tc.conv_matrix((1, 6), np.array([[[1., 2., 3.]]]), stride=2, padding=1)
+
+
+# -- to_numpy -----------------------------------------------------------------------------------
+
+def test_to_numpy_accepts_numpy_scipy_and_torch(A):
+    torch = pytest.importorskip("torch")
+    np.testing.assert_array_equal(to_numpy(A), A)
+    np.testing.assert_array_equal(to_numpy(scipy.sparse.csr_array(A)), A)
+    np.testing.assert_array_equal(to_numpy(torch.tensor(A)), A)
+    np.testing.assert_array_equal(to_numpy(torch.tensor(A).to_sparse()), A)
+    np.testing.assert_array_equal(to_numpy(torch.tensor(A, requires_grad=True)), A)
+
+
+# -- plot_matrix --------------------------------------------------------------------------------
+
+def test_plot_matrix_image_is_the_matrix(A):
+    ax = tc.plot_matrix(A, title="A")
+    np.testing.assert_array_equal(ax.images[0].get_array(), A)
+    assert ax.get_title() == "A"
+    assert "6 in all" in ax.get_xlabel() and "3 in all" in ax.get_ylabel()
+
+
+def test_plot_matrix_colour_scale_is_centred_on_zero():
+    ax = tc.plot_matrix(np.array([[-1., 4.]]))
+    assert ax.images[0].get_clim() == (-4.0, 4.0)
+    ax = tc.plot_matrix(np.zeros((2, 2)))               # all zero: a valid, non-empty scale
+    assert ax.images[0].get_clim() == (-1.0, 1.0)
+
+
+def test_plot_matrix_annotates_every_non_zero(A):
+    ax = tc.plot_matrix(A)
+    assert len(ax.texts) == np.count_nonzero(A)
+    assert sorted(t.get_text() for t in ax.texts) == sorted(f"{v:g}" for v in A[A != 0])
+
+
+def test_plot_matrix_annotation_switch(A):
+    assert len(tc.plot_matrix(A, annotate=False).texts) == 0
+    big = np.ones((21, 21))
+    assert len(tc.plot_matrix(big).texts) == 0          # default: only small matrices
+    assert len(tc.plot_matrix(big, annotate=True).texts) == big.size
+
+
+def test_plot_matrix_draws_on_a_given_axes_and_sparse_input(A):
+    fig, ax = plt.subplots()
+    out = tc.plot_matrix(scipy.sparse.csr_array(A), ax)
+    assert out is ax
+    np.testing.assert_array_equal(ax.images[0].get_array(), A)
+
+
+def test_plot_matrix_grid_lines_stay_on_the_matrix(A):
+    ax = tc.plot_matrix(A, annotate=False)
+    hl, vl = ax.collections[:2]
+    assert len(hl.get_segments()) == A.shape[0] - 1
+    assert len(vl.get_segments()) == A.shape[1] - 1
+    assert len(tc.plot_matrix(A, grid=False).collections) == 0
+
+
+def test_plot_matrix_integer_ticks(A):
+    ax = tc.plot_matrix(A)
+    ax.figure.canvas.draw()
+    ticks = [t for t in ax.get_yticks() if -0.5 <= t <= A.shape[0] - 0.5]
+    assert all(float(t).is_integer() for t in ticks)
+
+
+def test_plot_matrix_vector_becomes_a_row():
+    ax = tc.plot_matrix(np.array([1., 0., 2.]))
+    assert ax.images[0].get_array().shape == (1, 3)
+
+
+def test_plot_matrix_rejects_3d():
+    with pytest.raises(ValueError, match="1-D or 2-D"):
+        tc.plot_matrix(np.zeros((2, 2, 2)))
+
+
+# -- plot_matrices ------------------------------------------------------------------------------
+
+def test_plot_matrices_one_row(A):
+    axes = tc.plot_matrices([A, A.T], titles=["A", "A.T"], annotate=True)
+    assert axes.shape == (1, 2)
+    assert [ax.get_title() for ax in axes.ravel()] == ["A", "A.T"]
+    for ax, m in zip(axes.ravel(), (A, A.T)):
+        np.testing.assert_array_equal(ax.images[0].get_array(), m)
+        assert len(ax.texts) == np.count_nonzero(m)
+
+
+def test_plot_matrices_same_scale(A):
+    axes = tc.plot_matrices([A, A.T])
+    # every panel shows the largest extent: 6 x 6 cells, the matrix in its top-left corner
+    for ax in axes.ravel():
+        assert ax.get_xlim() == (-0.5, 5.5)
+        assert ax.get_ylim() == (5.5, -0.5)
+    frames = [p for p in axes[0, 0].patches if p.get_width() == A.shape[1]]
+    assert frames and frames[0].get_height() == A.shape[0]
+    axes = tc.plot_matrices([A, A.T], same_scale=False)
+    assert axes[0, 0].get_xlim() == (-0.5, A.shape[1] - 0.5)
+
+
+def test_plot_matrices_grid_rows_take_their_own_height(A):
+    axes = tc.plot_matrices([[A, A], [A.T, None]])
+    assert axes.shape == (2, 2)
+    assert axes[0, 0].get_ylim() == (A.shape[0] - 0.5, -0.5)
+    assert axes[1, 0].get_ylim() == (A.shape[1] - 0.5, -0.5)
+    assert not axes[1, 1].axison
+
+
+def test_plot_matrices_flat_with_ncols(A):
+    axes = tc.plot_matrices([A, A, A], titles=["1", "2", "3"], ncols=2)
+    assert axes.shape == (2, 2)
+    assert [ax.get_title() for ax in axes.ravel()] == ["1", "2", "3", ""]
+    assert not axes[1, 1].axison
+
+
+def test_plot_matrices_labels_and_suptitle(A):
+    axes = tc.plot_matrices([A], suptitle="all")
+    assert axes[0, 0].get_xlabel() == ""
+    assert axes[0, 0].figure.get_suptitle() == "all"
+    axes = tc.plot_matrices([A], labels=True)
+    assert "in all" in axes[0, 0].get_xlabel()
+
+
+@pytest.mark.parametrize("ncols", [0, -1, 1.5])
+def test_plot_matrices_rejects_bad_ncols(A, ncols):
+    with pytest.raises(ValueError, match="ncols"):
+        tc.plot_matrices([A], ncols=ncols)
+
+
+# -- shade --------------------------------------------------------------------------------------
+
+def test_shade_rows_and_columns(A):
+    ax = tc.plot_matrix(A)
+    patches = tc.shade(ax, rows=[1], cols=[0, 5])
+    assert len(patches) == 3
+    row_box = patches[0].get_path().get_extents(patches[0].get_patch_transform())
+    assert row_box.y0 == pytest.approx(0.5) and row_box.y1 == pytest.approx(1.5)
+    xs = [p.get_path().get_extents(p.get_patch_transform()).x0 for p in patches[1:]]
+    assert xs == [pytest.approx(-0.5), pytest.approx(4.5)]
+    assert tc.shade(ax) == []
