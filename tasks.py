@@ -34,11 +34,12 @@ def _say(msg):
 
 
 def _env():
-    """Environment for subprocesses: the venv first on PATH, headless matplotlib."""
+    """Environment for subprocesses: the venv first on PATH. (MPLBACKEND is left alone: the
+    kernels draw figures inline, and the notebooks ask for that themselves.)"""
     env = dict(os.environ)
     env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")
     env["VIRTUAL_ENV"] = str(VENV)
-    env["MPLBACKEND"] = "Agg"
+    env.pop("MPLBACKEND", None)
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"   # no debugger warning in kernels' stderr
     env.pop("PYTHONHOME", None)
     return env

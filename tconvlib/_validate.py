@@ -215,39 +215,50 @@ def _check_bias(bias, channels, backend):
     return bias
 
 
-def _lift_params(ndim, *params):
-    """Prefix the trivial height dimension to 1-D parameters."""
-    if ndim == 2:
-        return tuple(value for _, value in params)
-    trivial = {"stride": 1, "dilation": 1, "padding": 0, "output_padding": 0}
-    return tuple((trivial[name],) + value for name, value in params)
+def _lift1(values, trivial, ndim):
+    """Prefix the trivial height dimension to a 1-D parameter tuple."""
+    return values if ndim == 2 else (trivial,) + values
 
 
-def _params(ndim, stride, padding, output_padding, dilation, groups):
-    stride = int_tuple("stride", stride, ndim, 1)
-    dilation = int_tuple("dilation", dilation, ndim, 1)
-    padding = int_tuple("padding", padding, ndim, 0)
-    output_padding = int_tuple("output_padding", output_padding, ndim, 0)
+def _positive_groups(groups):
     groups = as_int("groups", groups)
     if groups < 1:
         raise ValueError(f"groups ({groups}) must be a positive integer")
-    return stride, padding, output_padding, dilation, groups
+    return groups
 
 
 def _show(values, ndim):
     return str(values[-1]) if ndim == 1 else str(tuple(values))
 
 
-def check_transposed(input, weight, bias, stride, padding, output_padding, groups, dilation, ndim):
-    """Validate the arguments of ``conv_transpose{ndim}d``; return a :class:`ConvSpec`."""
-    layout = "(C_in, C_out/groups, k)" if ndim == 1 else "(C_in, C_out/groups, kH, kW)"
-    stride, padding, output_padding, dilation, groups = _params(
-        ndim, stride, padding, output_padding, dilation, groups)
-    check_output_padding(output_padding, stride, dilation)
+def _operands(input, weight, bias, ndim, layout):
+    """Backend, 4-D input and weight, bias, batched flag, spatial sizes and kernel size."""
     backend, x, w, b = arrays(input, weight, bias)
     w, _ = _lift("weight", w, ndim, layout)
     x, batched = _lift("input", x, ndim, layout)
     in_size, kernel = _check_sizes(x, w, ndim)
+    return backend, x, w, b, batched, in_size, kernel
+
+
+def _spec(backend, x, w, b, batched, in_size, kernel, out_size, out_channels, ndim, stride,
+          padding, output_padding, dilation, groups):
+    """Refuse an output above the memory limit; bundle everything into a ConvSpec."""
+    n = int(x.shape[0])
+    check_memory(n * out_channels * out_size[0] * out_size[1] * backend.itemsize(x), "the output")
+    return ConvSpec(backend, x, w, b, stride, padding, output_padding, dilation, groups, kernel,
+                    in_size, out_size, out_channels, ndim, batched)
+
+
+def check_transposed(input, weight, bias, stride, padding, output_padding, groups, dilation, ndim):
+    """Validate the arguments of ``conv_transpose{ndim}d``; return a :class:`ConvSpec`."""
+    layout = "(C_in, C_out/groups, k)" if ndim == 1 else "(C_in, C_out/groups, kH, kW)"
+    stride = int_tuple("stride", stride, ndim, 1)
+    dilation = int_tuple("dilation", dilation, ndim, 1)
+    padding = int_tuple("padding", padding, ndim, 0)
+    output_padding = int_tuple("output_padding", output_padding, ndim, 0)
+    groups = _positive_groups(groups)
+    check_output_padding(output_padding, stride, dilation)
+    backend, x, w, b, batched, in_size, kernel = _operands(input, weight, bias, ndim, layout)
     c_in, c_w = int(x.shape[1]), int(w.shape[0])
     if c_w % groups:
         raise ValueError(f"groups ({groups}) must divide the weight's first dimension "
@@ -257,9 +268,8 @@ def check_transposed(input, weight, bias, stride, padding, output_padding, group
                          f"(weight layout {layout})")
     out_channels = int(w.shape[1]) * groups
     b = _check_bias(b, out_channels, backend)
-    (stride, padding, output_padding, dilation) = _lift_params(
-        ndim, ("stride", stride), ("padding", padding), ("output_padding", output_padding),
-        ("dilation", dilation))
+    stride, dilation = _lift1(stride, 1, ndim), _lift1(dilation, 1, ndim)
+    padding, output_padding = _lift1(padding, 0, ndim), _lift1(output_padding, 0, ndim)
     out_size = tuple(
         s * (n - 1) - 2 * p + d * (k - 1) + op + 1
         for n, k, s, p, op, d in zip(in_size, kernel, stride, padding, output_padding, dilation))
@@ -270,10 +280,8 @@ def check_transposed(input, weight, bias, stride, padding, output_padding, group
             f"padding {_show(padding, ndim)}, output_padding {_show(output_padding, ndim)}, "
             f"dilation {_show(dilation, ndim)}; the rule is s(n-1) + d(k-1) + 1 - 2p + op >= 1 "
             "(reduce padding)")
-    n = int(x.shape[0])
-    check_memory(n * out_channels * out_size[0] * out_size[1] * backend.itemsize(x), "the output")
-    return ConvSpec(backend, x, w, b, stride, padding, output_padding, dilation, groups, kernel,
-                    in_size, out_size, out_channels, ndim, batched)
+    return _spec(backend, x, w, b, batched, in_size, kernel, out_size, out_channels, ndim,
+                 stride, padding, output_padding, dilation, groups)
 
 
 def conv_padding(padding, ndim, stride, dilation, kernel):
@@ -300,13 +308,8 @@ def check_forward(input, weight, bias, stride, padding, dilation, groups, ndim):
     layout = "(C_out, C_in/groups, k)" if ndim == 1 else "(C_out, C_in/groups, kH, kW)"
     stride = int_tuple("stride", stride, ndim, 1)
     dilation = int_tuple("dilation", dilation, ndim, 1)
-    groups = as_int("groups", groups)
-    if groups < 1:
-        raise ValueError(f"groups ({groups}) must be a positive integer")
-    backend, x, w, b = arrays(input, weight, bias)
-    w, _ = _lift("weight", w, ndim, layout)
-    x, batched = _lift("input", x, ndim, layout)
-    in_size, kernel = _check_sizes(x, w, ndim)
+    groups = _positive_groups(groups)
+    backend, x, w, b, batched, in_size, kernel = _operands(input, weight, bias, ndim, layout)
     pads = conv_padding(padding, ndim, stride, dilation, kernel[-ndim:])
     c_in, c_out, c_w = int(x.shape[1]), int(w.shape[0]), int(w.shape[1])
     if c_out % groups:
@@ -319,20 +322,18 @@ def check_forward(input, weight, bias, stride, padding, dilation, groups, ndim):
                          f"groups * weight.shape[1] = {groups} * {c_w} = {groups * c_w} "
                          f"(weight layout {layout})")
     b = _check_bias(b, c_out, backend)
-    if ndim == 1:
-        stride, dilation, pads = (1,) + stride, (1,) + dilation, ((0, 0),) + pads
+    stride, dilation = _lift1(stride, 1, ndim), _lift1(dilation, 1, ndim)
+    pads = _lift1(pads, (0, 0), ndim)
     out_size = tuple((n + lo + hi - d * (k - 1) - 1) // s + 1
                      for n, k, s, (lo, hi), d in zip(in_size, kernel, stride, pads, dilation))
     if min(out_size) < 1:
+        span = tuple(d * (k - 1) + 1 for d, k in zip(dilation, kernel))
+        padded = tuple(n + lo + hi for n, (lo, hi) in zip(in_size, pads))
         raise ValueError(
-            f"output would be empty: the dilated kernel spans "
-            f"{_show(tuple(d * (k - 1) + 1 for d, k in zip(dilation, kernel)), ndim)} but the "
-            f"padded input is only {_show(tuple(n + lo + hi for n, (lo, hi) in zip(in_size, pads)), ndim)}"
-            " (rule: n + 2p >= d(k-1) + 1)")
-    n = int(x.shape[0])
-    check_memory(n * c_out * out_size[0] * out_size[1] * backend.itemsize(x), "the output")
-    return ConvSpec(backend, x, w, b, stride, pads, (0, 0), dilation, groups, kernel,
-                    in_size, out_size, c_out, ndim, batched)
+            f"output would be empty: the dilated kernel spans {_show(span, ndim)} but the "
+            f"padded input is only {_show(padded, ndim)} (rule: n + 2p >= d(k-1) + 1)")
+    return _spec(backend, x, w, b, batched, in_size, kernel, out_size, c_out, ndim, stride, pads,
+                 (0, 0), dilation, groups)
 
 
 def check_method(method, allowed):
