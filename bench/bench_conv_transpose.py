@@ -7,12 +7,13 @@ issue: numpy ``scatter`` within 1.5x of torch's CPU ``conv_transpose2d`` at N=8,
 32x32, k=4, s=2, p=1, float32.
 
     python3 tasks.py bench                      # or: .venv/bin/python bench/bench_conv_transpose.py
-    python bench/bench_conv_transpose.py --repeats 41 --gap 0.01
+    python bench/bench_conv_transpose.py --repeats 41 --burst 6
 
-Interleaving: each round runs every candidate once, in turn, so slow drifts of the machine hit
-all of them alike; the median over rounds is reported. A short pause (``--gap``) before each
-call lets the thread pools of numpy's BLAS and of torch go idle, so that one library's spinning
-threads do not slow the next call of the other.
+Interleaving: each round runs every candidate in turn, so slow drifts of the machine hit all of
+them alike; the median over rounds is reported. Within a round a candidate runs as a short burst
+(``--burst`` calls back to back) and only the calls after the first are timed: each library then
+runs with its own thread pool awake, as it would inside a model, and neither pays for the other's
+pool (a pause between calls would instead charge torch for waking its OpenMP threads).
 """
 
 from __future__ import annotations
@@ -27,29 +28,30 @@ import torch.nn.functional as F
 import tconvlib as tc
 
 CONFIG = dict(n=8, c_in=64, c_out=32, size=32, k=4, stride=2, padding=1)
+#: a teaching-size layer, small enough for the matrix method's sparse A
+SMALL = dict(n=2, c_in=8, c_out=8, size=16, k=3, stride=2, padding=1)
 
 
-def _timer(fn, device):
+def _timer(fn, device, burst):
+    """A function that runs ``fn`` ``burst`` times and returns the mean time of the calls
+    after the first (which wakes the library's threads and caches)."""
+    def sync():
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+
     def run():
-        if device.type == "cuda":
-            torch.cuda.synchronize()
-        t0 = time.perf_counter()
         fn()
-        if device.type == "cuda":
-            torch.cuda.synchronize()
-        return time.perf_counter() - t0
+        sync()
+        t0 = time.perf_counter()
+        for _ in range(burst - 1):
+            fn()
+        sync()
+        return (time.perf_counter() - t0) / (burst - 1)
     return run
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--repeats", type=int, default=31)
-    ap.add_argument("--gap", type=float, default=0.05, help="pause before each call (s)")
-    ap.add_argument("--threads", type=int, default=None, help="torch.set_num_threads")
-    args = ap.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    c = CONFIG
+def bench(c, repeats, burst):
+    """Time every candidate on layer ``c``; print the table; return the medians (seconds)."""
     rng = np.random.default_rng(0)
     x = rng.standard_normal((c["n"], c["c_in"], c["size"], c["size"])).astype(np.float32)
     w = rng.standard_normal((c["c_in"], c["c_out"], c["k"], c["k"])).astype(np.float32)
@@ -58,7 +60,8 @@ def main():
     devices = [torch.device("cpu")] + ([torch.device("cuda")] if torch.cuda.is_available() else [])
     candidates = {}          # name -> (device, fn)
     for m in tc.METHODS:
-        candidates[f"numpy/{m}"] = (torch.device("cpu"), lambda m=m: tc.conv_transpose2d(x, w, **kw, method=m))
+        candidates[f"numpy/{m}"] = (torch.device("cpu"),
+                                    lambda m=m: tc.conv_transpose2d(x, w, **kw, method=m))
     for dev in devices:
         xt, wt = torch.as_tensor(x, device=dev), torch.as_tensor(w, device=dev)
         candidates[f"torch-{dev.type}/F.conv_transpose2d"] = (
@@ -82,28 +85,41 @@ def main():
         for _ in range(2):   # warm-up
             fn()
 
-    timers = {name: _timer(fn, dev) for name, (dev, fn) in candidates.items()}
+    timers = {name: _timer(fn, dev, burst) for name, (dev, fn) in candidates.items()}
     times = {name: [] for name in timers}
-    for _ in range(args.repeats):
+    for _ in range(repeats):
         for name, run in timers.items():
-            time.sleep(args.gap)
             times[name].append(run())
     med = {name: float(np.median(v)) for name, v in times.items()}
 
-    print(f"conv_transpose2d: N={c['n']}, C {c['c_in']}->{c['c_out']}, {c['size']}x{c['size']}, "
-          f"k={c['k']}, s={c['stride']}, p={c['padding']}, float32; median of "
-          f"{args.repeats} interleaved rounds; torch threads: {torch.get_num_threads()}")
+    print(f"\nconv_transpose2d: N={c['n']}, C {c['c_in']}->{c['c_out']}, "
+          f"{c['size']}x{c['size']}, k={c['k']}, s={c['stride']}, p={c['padding']}, float32; "
+          f"median of {repeats} interleaved rounds of {burst}-call bursts; torch threads: {torch.get_num_threads()}")
     print(f"{'candidate':36s} {'median ms':>10s} {'vs torch (same device)':>24s}")
     for name, t in med.items():
-        dev = candidates[name][0].type
-        base = med[f"torch-{dev}/F.conv_transpose2d"]
+        base = med[f"torch-{candidates[name][0].type}/F.conv_transpose2d"]
         print(f"{name:36s} {t * 1e3:10.2f} {t / base:23.2f}x")
     for name, why in refused.items():
         print(f"{name:36s} {'refused':>10s}   ({why})")
+    return med
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--repeats", type=int, default=31)
+    ap.add_argument("--burst", type=int, default=4, help="calls per candidate per round (>= 2)")
+    ap.add_argument("--threads", type=int, default=None, help="torch.set_num_threads")
+    args = ap.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    if args.burst < 2:
+        ap.error(f"--burst ({args.burst}) must be at least 2")
+    med = bench(CONFIG, args.repeats, args.burst)
     ratio = med["numpy/scatter"] / med["torch-cpu/F.conv_transpose2d"]
     verdict = "within" if ratio <= 1.5 else "OUTSIDE"
     print(f"\nheadline: numpy scatter / torch CPU conv_transpose2d = {ratio:.2f}x "
           f"({verdict} the 1.5x target)")
+    bench(SMALL, args.repeats, args.burst)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 settings.register_profile(
-    "default", max_examples=int(os.environ.get("TCONV_EXAMPLES", "80")), deadline=None,
+    "default", max_examples=int(os.environ.get("TCONV_EXAMPLES", "200")), deadline=None,
     derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("default")
 
