@@ -57,9 +57,10 @@ def int_tuple(name, value, ndim, minimum):
     rule = "a positive integer" if minimum == 1 else "a non-negative integer"
     for v in out:
         if v < minimum:
-            shown = _fmt(value if not isinstance(value, list) else tuple(value))
-            raise ValueError(f"{name} ({shown}) must be {rule}" + (
-                "" if shown == str(v) else f"; {v} is not"))
+            if isinstance(value, (list, tuple)):
+                plural = "positive integers" if minimum == 1 else "non-negative integers"
+                raise ValueError(f"{name} {_fmt(tuple(value))} must hold {plural}; {v} is not")
+            raise ValueError(f"{name} ({v}) must be {rule}")
     return out
 
 
