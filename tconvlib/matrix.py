@@ -117,17 +117,17 @@ def conv_matrix(input_shape, weight, stride=1, padding=0, dilation=1, groups=1, 
         kind = np.asarray(weight).dtype.kind
         dummy = np.zeros((0,) + shape, dtype=np.asarray(weight).dtype if kind in "fc" else float)
     spec = check_forward(dummy, weight, None, stride, padding, dilation, groups, ndim)
-    c_in, c_out = shape[0], spec.out_channels
-    rows_n = c_out * spec.out_size[0] * spec.out_size[1]
-    cols_n = c_in * spec.in_size[0] * spec.in_size[1]
-    return build_matrix(spec.backend, spec.w, (c_in, spec.in_size), (c_out, spec.out_size),
-                        spec, tuple(lo for lo, _ in spec.padding), (rows_n, cols_n), sparse,
-                        transpose=False)
+    return build_matrix(spec, (shape[0], spec.in_size), (spec.out_channels, spec.out_size),
+                        tuple(lo for lo, _ in spec.padding), sparse, transpose=False)
 
 
-def build_matrix(backend, w, in_dims, out_dims, spec, pad_lo, shape, sparse, transpose):
-    """Assemble ``A`` (or ``A.T`` if ``transpose``) from validated pieces."""
+def build_matrix(spec, in_dims, out_dims, pad_lo, sparse, transpose):
+    """Assemble ``A`` (or ``A.T`` if ``transpose``) for the weight, kernel, stride, dilation
+    and groups of a validated ``spec``. ``in_dims``/``out_dims`` are ``(channels, (H, W))`` of
+    the convolution's input and output; ``pad_lo`` the padding before each spatial axis."""
+    backend, w = spec.backend, spec.w
     (c_in, in_size), (c_out, out_size) = in_dims, out_dims
+    shape = (c_out * out_size[0] * out_size[1], c_in * in_size[0] * in_size[1])
     nnz_max = c_out * (c_in // spec.groups) * spec.kernel[0] * spec.kernel[1] \
         * out_size[0] * out_size[1]
     itemsize = backend.itemsize(w)

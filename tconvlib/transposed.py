@@ -129,11 +129,10 @@ def _matrix(spec):
     be, y = spec.backend, spec.x
     n, c_in = int(y.shape[0]), int(y.shape[1])
     c_out = spec.out_channels
-    shape = (c_in * spec.in_size[0] * spec.in_size[1], c_out * spec.out_size[0] * spec.out_size[1])
-    # A maps the transposed conv's output space (the conv's input) to its input space.
-    a_t = build_matrix(be, spec.w, (c_out, spec.out_size), (c_in, spec.in_size), spec,
-                       spec.padding, shape, sparse=True, transpose=True)
-    out = be.sparse_matmul(a_t, y.reshape(n, shape[0]).T).T
+    # A is the forward conv from the transposed conv's output space to its input space.
+    a_t = build_matrix(spec, (c_out, spec.out_size), (c_in, spec.in_size), spec.padding,
+                       sparse=True, transpose=True)
+    out = be.sparse_matmul(a_t, y.reshape(n, c_in * spec.in_size[0] * spec.in_size[1]).T).T
     return be.contiguous(out).reshape(n, c_out, spec.out_size[0], spec.out_size[1])
 
 

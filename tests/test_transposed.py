@@ -97,7 +97,7 @@ def test_gradient_of_conv_is_transposed_conv(method, device):
 def test_autograd_through_our_torch_path(method):
     torch.manual_seed(0)
     x = torch.randn(1, 2, 3, 3, dtype=torch.float64, requires_grad=True)
-    w = torch.randn(2, 2, 2, 3, dtype=torch.float64, requires_grad=method != "matrix")
+    w = torch.randn(2, 2, 2, 3, dtype=torch.float64, requires_grad=True)
     fn = lambda x_, w_: tc.conv_transpose2d(x_, w_, stride=2, padding=1, method=method)
     assert torch.autograd.gradcheck(fn, (x, w))
 
@@ -187,3 +187,17 @@ def test_non_contiguous_inputs(method):
     torch.testing.assert_close(
         tc.conv_transpose2d(xt, torch.as_tensor(w), stride=2, padding=1, method=method),
         ref_t, rtol=1e-10, atol=1e-10)
+
+
+@given(cfg=transposed_configs())
+def test_stamp_by_stamp_painting_matches_torch(cfg):
+    """The fallback painter (used for non-finite weights) is exact for any weights."""
+    from tconvlib._validate import check_transposed
+    from tconvlib.transposed import _scatter_stamps
+
+    x, w, b = make_arrays(cfg)
+    kw = _kwargs(cfg)
+    spec = check_transposed(x, w, b, kw["stride"], kw["padding"], kw["output_padding"],
+                            kw["groups"], kw["dilation"], cfg["ndim"])
+    np.testing.assert_allclose(spec.finish(_scatter_stamps(spec)), _reference(cfg, x, w, b),
+                               **TOL)
