@@ -13,6 +13,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tasks import BUILD_ARGS  # noqa: E402  -- the same flags as `python3 tasks.py book`
 
 
 def _toc_files():
@@ -37,7 +39,7 @@ def test_book_builds_without_warnings():
     env.pop("MPLBACKEND", None)   # figures are drawn inline by the kernels
     html = ROOT / "_build" / "html"
     shutil.rmtree(html, ignore_errors=True)
-    proc = subprocess.run([str(jb), "build", str(ROOT), "-W", "-n", "--keep-going"],
+    proc = subprocess.run([str(jb), "build", str(ROOT), *BUILD_ARGS],
                           capture_output=True, text=True, env=env, cwd=ROOT)
     log = proc.stdout + proc.stderr
     assert proc.returncode == 0, log[-6000:]
