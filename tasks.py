@@ -86,7 +86,8 @@ def test(extra=()):
     """Every test, in one pytest run so that its summary line counts them all."""
     ensure_env()
     return _run([PY, "-m", "pytest", "tests", "tconvlib", "chapters", "--nbval",
-                 "--nbval-current-env", "--nbval-cell-timeout=300", "-ra", *extra])
+                 "--nbval-current-env", "--nbval-cell-timeout=300",
+                 "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-ra", *extra])
 
 
 def execute(paths=()):

@@ -55,6 +55,10 @@ class _Exercise:
 
 _REGISTRY: dict[str, _Exercise] = {}
 
+NOT_ANSWERED = "not answered yet: replace `...` with your answer and run the cell again."
+NOT_IMPLEMENTED = ("not implemented yet: your function raised NotImplementedError; write its "
+                   "body and run the cell again.")
+
 
 def register(exercise_id, *, solve, compare=None, hints=(), fallback=None, praise=None,
              normalize=None):
@@ -117,17 +121,27 @@ def check(exercise_id, answer):
     True
     >>> bool(check("matrix-view/shape", (5, 3)))
     False
+    >>> check("matrix-view/shape", ...)          # a placeholder is not an error
+    [matrix-view/shape] ✘ not yet: not answered yet: replace `...` with your answer and run the cell again.
     """
     if exercise_id not in _REGISTRY:
         known = ", ".join(exercise_ids()) or "none"
         raise ValueError(f"exercise_id ({exercise_id!r}) is not a known exercise; known: {known}")
     ex = _REGISTRY[exercise_id]
+    if answer is None or answer is Ellipsis:
+        return CheckResult(exercise_id, False, NOT_ANSWERED)
     try:
         answer = ex.normalize(answer)
+    except NotImplementedError:
+        return CheckResult(exercise_id, False, NOT_IMPLEMENTED)
     except (TypeError, ValueError) as exc:
         return CheckResult(exercise_id, False, str(exc))
     expected = ex.solve()
-    if ex.compare(answer, expected):
+    try:
+        correct = ex.compare(answer, expected)
+    except NotImplementedError:
+        return CheckResult(exercise_id, False, NOT_IMPLEMENTED)
+    if correct:
         return CheckResult(exercise_id, True, ex.praise)
     for predicate, hint in ex.hints:
         try:
@@ -408,6 +422,8 @@ def _run_function(answer):
         try:
             out = answer(y.copy(), w.copy(), s, p, n)
             outputs.append(np.asarray(out, dtype=float))
+        except NotImplementedError:
+            raise
         except Exception as exc:  # the learner's code: any failure is a wrong answer
             raise ValueError(
                 f"your function raised {type(exc).__name__} for n={n}, k={len(w)}, "

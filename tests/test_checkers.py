@@ -74,7 +74,7 @@ def test_shape_hints(answer, fragment):
     assert_hint("matrix-view/shape", answer, fragment)
 
 
-@pytest.mark.parametrize("answer", ["3x5", 15, (3,), (3, 5, 1), ("a", "b"), (3.5, 5), None])
+@pytest.mark.parametrize("answer", ["3x5", 15, (3,), (3, 5, 1), ("a", "b"), (3.5, 5), {"rows": 3}])
 def test_shape_wrong_type(answer):
     assert_hint("matrix-view/shape", answer, "answer")
 
@@ -97,7 +97,7 @@ def test_nnz_hints(answer, fragment):
     assert_hint("matrix-view/nnz", answer, fragment)
 
 
-@pytest.mark.parametrize("answer", ["10", 10.5, True, [10], None])
+@pytest.mark.parametrize("answer", ["10", 10.5, True, [10], {10}])
 def test_nnz_wrong_type(answer):
     assert_hint("matrix-view/nnz", answer, "whole number")
 
@@ -118,7 +118,7 @@ def test_output_padding_hints(answer, fragment):
     assert_hint("matrix-view/output-padding", answer, fragment)
 
 
-@pytest.mark.parametrize("answer", ["2", (2,), 2.5, None])
+@pytest.mark.parametrize("answer", ["2", (2,), 2.5, {2}])
 def test_output_padding_wrong_type(answer):
     assert_hint("matrix-view/output-padding", answer, "whole number")
 
@@ -143,7 +143,7 @@ def test_gram_row_hints():
     assert_hint("matrix-view/gram-row", G[3] + 1, "dot product of columns")
 
 
-@pytest.mark.parametrize("answer", ["0 3 8 14 8 3 0", np.eye(7), None, [[1, 2], [3]], 5])
+@pytest.mark.parametrize("answer", ["0 3 8 14 8 3 0", np.eye(7), {0: 1}, [[1, 2], [3]], 5])
 def test_gram_row_wrong_type(answer):
     assert_hint("matrix-view/gram-row", answer, "answer with a list or 1-D array")
 
@@ -164,7 +164,7 @@ def test_inverse_hints(answer, fragment):
     assert_hint("matrix-view/inverse", answer, fragment)
 
 
-@pytest.mark.parametrize("answer", ["e", 2, None, ["b"]])
+@pytest.mark.parametrize("answer", ["e", 2, {"b"}, ["b"]])
 def test_inverse_wrong_type(answer):
     assert_hint("matrix-view/inverse", answer, "one of the letters")
 
@@ -222,7 +222,7 @@ def test_transpose_code_does_not_let_the_answer_mutate_the_cases():
     assert verdict("matrix-view/transpose-code", paint)
 
 
-@pytest.mark.parametrize("answer", [None, 3, "paint", np.zeros(7)])
+@pytest.mark.parametrize("answer", [{1: 2}, 3, "paint", np.zeros(7)])
 def test_transpose_code_not_a_function(answer):
     assert_hint("matrix-view/transpose-code", answer, "answer with a function")
 
@@ -239,3 +239,18 @@ def test_transpose_code_failing_function_is_a_wrong_verdict():
     def returns_text(y, w, stride, padding, n):
         return "hello"
     assert_hint("matrix-view/transpose-code", returns_text, "raised ValueError")
+
+
+@pytest.mark.parametrize("exercise", tc.checkers.exercise_ids())
+@pytest.mark.parametrize("placeholder", [None, ...])
+def test_placeholders_are_not_answered_yet(exercise, placeholder):
+    r = tc.check(exercise, placeholder)
+    assert not r and r.message == tc.checkers.NOT_ANSWERED
+
+
+def test_unwritten_function_is_not_implemented_yet():
+    def transpose_conv(y, w, stride, padding, n):
+        raise NotImplementedError("replace this line with your code")
+
+    r = tc.check("matrix-view/transpose-code", transpose_conv)
+    assert not r and r.message == tc.checkers.NOT_IMPLEMENTED

@@ -1,0 +1,353 @@
+"""Explorers: one drawing function, two faces.
+
+Every chapter's explorer is an :class:`Explorer`. The chapter writes one function that draws a
+figure for one choice of parameters; the explorer turns it into
+
+- :meth:`Explorer.widget`: live ipywidgets sliders for Jupyter (each move redraws the figure);
+- :meth:`Explorer.player`: a static, self-contained player for the HTML book. Every combination
+  of the controls' values is rendered once, when the notebook runs, and stored as a PNG frame;
+  a few lines of plain JavaScript (no library, no network) show the frame that matches the
+  sliders. It works offline, in the built book, without a kernel.
+
+An :class:`Animation` is the same player with one control, ``frame``, and a Play button.
+
+Both faces call the same :meth:`Explorer.render`, which is what the redraw benchmark times
+(``bench/bench_explorers.py``: set ``TCONV_EXPLORER_TIMINGS`` to a file and every render appends
+its time there).
+
+The drawing function receives a cleared matplotlib figure and the parameters as keywords; it
+may return a short caption (plain text). If it raises ``ValueError`` (an impossible
+combination, e.g. an output that would be empty), the message is shown instead of a figure, so
+readers see *why* nothing is drawn.
+
+Conventions for chapters
+------------------------
+- The explorer is built in one cell, the live widget is shown by a cell tagged ``remove-cell``
+  (it cannot work in static HTML), and the player by the next cell (shown in the book).
+- Keep a player under :data:`MAX_FRAMES` frames: pick a few values per control.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import itertools
+import json
+import os
+import time
+
+__all__ = ["Explorer", "Animation", "Player", "MAX_FRAMES"]
+
+MAX_FRAMES = 200
+"""Most frames a static player may hold (each is a small PNG stored in the notebook)."""
+
+
+def _check_controls(controls):
+    if not isinstance(controls, dict) or not controls:
+        raise TypeError(f"controls must be a non-empty dict of name -> list of values, "
+                        f"got {controls!r}")
+    out = {}
+    for name, spec in controls.items():
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ValueError(f"control name {name!r} must be a Python identifier")
+        default = None
+        if isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[0], (list, range)):
+            spec, default = spec
+        values = list(spec)
+        if not values:
+            raise ValueError(f"control {name!r} has no values")
+        if default is None:
+            default = values[len(values) // 2]
+        if default not in values:
+            raise ValueError(f"default of control {name!r} ({default!r}) is not one of its "
+                             f"values {values}")
+        out[name] = (values, default)
+    return out
+
+
+class Explorer:
+    """An interactive figure with a live face (ipywidgets) and a static face (a player).
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(fig, **params)`` draws into the (cleared) matplotlib figure ``fig`` and may return
+        a caption string. Raising ``ValueError`` marks the combination as impossible; the
+        message becomes the caption.
+    controls : dict
+        ``name -> values`` (a list or range), or ``name -> (values, default)``. The default
+        value is the middle one unless given.
+    title : str, optional
+        Shown above the player and used to label timings.
+    figsize : (float, float)
+        Figure size in inches.
+    dpi : int
+        Resolution of the frames (72 keeps a player small).
+
+    Examples
+    --------
+    >>> def draw(fig, k):
+    ...     ax = fig.add_subplot()
+    ...     ax.plot(range(k))
+    ...     return f"k = {k}"
+    >>> ex = Explorer(draw, {"k": [2, 3, 4]}, title="demo")
+    >>> png, caption = ex.render(k=3)
+    >>> png[:4], caption
+    (b'\\x89PNG', 'k = 3')
+    >>> ex.player()
+    <static player 'demo': 3 frames over k=[2, 3, 4]>
+    """
+
+    def __init__(self, draw, controls, *, title="", figsize=(6.4, 3.0), dpi=72):
+        if not callable(draw):
+            raise TypeError(f"draw must be callable, got {draw!r}")
+        self.draw = draw
+        self.controls = _check_controls(controls)
+        self.title = str(title)
+        self.figsize = tuple(figsize)
+        self.dpi = int(dpi)
+        self._fig = None
+
+    # -- rendering ------------------------------------------------------------------------------
+    def _figure(self):
+        if self._fig is None:
+            from matplotlib.figure import Figure   # not pyplot: no inline display, no leaks
+            self._fig = Figure(figsize=self.figsize, dpi=self.dpi)
+        self._fig.clear()
+        return self._fig
+
+    def render(self, **params):
+        """Draw one combination of parameters; returns ``(png_bytes, caption)``.
+
+        ``png_bytes`` is ``b""`` when ``draw`` raised ``ValueError``; the caption then holds the
+        message. Unknown or missing parameter names raise ``TypeError``.
+        """
+        missing = set(self.controls) - set(params)
+        extra = set(params) - set(self.controls)
+        if missing or extra:
+            raise TypeError(f"render() needs exactly the controls {list(self.controls)}; "
+                            f"missing {sorted(missing)}, unknown {sorted(extra)}")
+        start = time.perf_counter()
+        fig = self._figure()
+        try:
+            caption = self.draw(fig, **params)
+        except ValueError as err:
+            png, caption = b"", f"(nothing to draw) {err}"
+        else:
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=self.dpi, metadata={"Software": None})
+            png = buf.getvalue()
+        self._record(time.perf_counter() - start)
+        return png, "" if caption is None else str(caption)
+
+    def _record(self, seconds):
+        path = os.environ.get("TCONV_EXPLORER_TIMINGS")
+        if path:
+            with open(path, "a", encoding="utf-8") as f:
+                f.write(json.dumps({"explorer": self.title or self.draw.__name__,
+                                    "seconds": seconds}) + "\n")
+
+    def combinations(self):
+        """Every combination of control values, in player order (last control fastest)."""
+        names = list(self.controls)
+        for values in itertools.product(*(self.controls[n][0] for n in names)):
+            yield dict(zip(names, values))
+
+    @property
+    def n_frames(self):
+        n = 1
+        for values, _ in self.controls.values():
+            n *= len(values)
+        return n
+
+    # -- the live face --------------------------------------------------------------------------
+    def widget(self):
+        """Live sliders (ipywidgets) that redraw the figure on every change, for Jupyter."""
+        import ipywidgets as widgets
+
+        sliders = {}
+        for name, (values, default) in self.controls.items():
+            sliders[name] = widgets.SelectionSlider(
+                options=values, value=default, description=name, continuous_update=True)
+        image = widgets.Image(format="png")
+        caption = widgets.HTML()
+
+        def redraw(change=None):
+            png, text = self.render(**{n: s.value for n, s in sliders.items()})
+            image.value = png
+            caption.value = f"<code>{html.escape(text)}</code>"
+
+        for s in sliders.values():
+            s.observe(redraw, names="value")
+        redraw()
+        box = widgets.VBox([widgets.HBox(list(sliders.values())), image, caption])
+        box.redraw = redraw          # for tests: operate the explorer without a browser
+        box.sliders = sliders
+        box.image = image
+        box.caption = caption
+        return box
+
+    # -- the static face ------------------------------------------------------------------------
+    def player(self, *, play=False, interval_ms=600):
+        """A self-contained HTML player with every frame precomputed (works without a kernel).
+
+        Parameters
+        ----------
+        play : bool
+            Add Play/Pause buttons that step the *last* control (an animation).
+        interval_ms : int
+            Time per frame when playing.
+        """
+        if self.n_frames > MAX_FRAMES:
+            raise ValueError(f"a player holds at most {MAX_FRAMES} frames; these controls give "
+                             f"{self.n_frames} ({', '.join(f'{n}: {len(v)}' for n, (v, _) in self.controls.items())}); "
+                             f"use fewer values per control")
+        frames, captions = [], []
+        for params in self.combinations():
+            png, text = self.render(**params)
+            frames.append(base64.b64encode(png).decode("ascii") if png else "")
+            captions.append(text)
+        return Player(self.title, self.controls, frames, captions, play=play,
+                      interval_ms=interval_ms)
+
+
+class Animation(Explorer):
+    """An animation: an explorer with one control, ``frame`` (0 .. n_frames-1), that plays.
+
+    ``draw(fig, frame)`` draws frame number ``frame``. :meth:`player` adds Play/Pause buttons;
+    :meth:`widget` gives a slider with a Play button in Jupyter.
+
+    Examples
+    --------
+    >>> def draw(fig, frame):
+    ...     fig.add_subplot().bar(range(frame + 1), 1)
+    >>> Animation(draw, 4, title="bars").player()
+    <static player 'bars': 4 frames over frame=[0, 1, 2, 3]>
+    """
+
+    def __init__(self, draw, n_frames, **kw):
+        if not isinstance(n_frames, int) or n_frames < 1:
+            raise ValueError(f"n_frames ({n_frames!r}) must be a positive integer")
+        super().__init__(draw, {"frame": (range(n_frames), 0)}, **kw)
+
+    def player(self, *, play=True, interval_ms=700):
+        return super().player(play=play, interval_ms=interval_ms)
+
+    def widget(self):
+        import ipywidgets as widgets
+
+        box = super().widget()
+        slider = box.sliders["frame"]
+        values = self.controls["frame"][0]
+        play = widgets.Play(min=0, max=len(values) - 1, interval=700, value=0)
+        play.observe(lambda ch: setattr(slider, "value", values[ch["new"]]), names="value")
+        box.children = (widgets.HBox([play, slider]),) + tuple(box.children[1:])
+        return box
+
+
+_JS = """
+(function () {
+  var root = document.getElementById(%(id)s);
+  var data = JSON.parse(root.querySelector('script[type="application/json"]').textContent);
+  var inputs = root.querySelectorAll('input[type=range]');
+  var img = root.querySelector('img.tconv-frame');
+  var cap = root.querySelector('.tconv-caption');
+  function index() {
+    var i = 0;
+    for (var c = 0; c < inputs.length; c++) { i = i * data.sizes[c] + Number(inputs[c].value); }
+    return i;
+  }
+  function show() {
+    var i = index();
+    for (var c = 0; c < inputs.length; c++) {
+      inputs[c].nextElementSibling.textContent = data.labels[c][Number(inputs[c].value)];
+    }
+    if (data.frames[i]) { img.src = 'data:image/png;base64,' + data.frames[i]; img.style.visibility = 'visible'; }
+    else { img.removeAttribute('src'); img.style.visibility = 'hidden'; }
+    cap.textContent = data.captions[i];
+    root.setAttribute('data-frame', String(i));
+  }
+  for (var c = 0; c < inputs.length; c++) { inputs[c].addEventListener('input', show); }
+  var timer = null, play = root.querySelector('button.tconv-play');
+  if (play) {
+    play.addEventListener('click', function () {
+      if (timer) { clearInterval(timer); timer = null; play.textContent = '\\u25B6 Play'; return; }
+      play.textContent = '\\u275A\\u275A Pause';
+      timer = setInterval(function () {
+        var last = inputs[inputs.length - 1];
+        last.value = (Number(last.value) + 1) %% (Number(last.max) + 1);
+        show();
+      }, data.interval);
+    });
+  }
+  show();
+})();
+"""
+
+
+class Player:
+    """The static face of an :class:`Explorer`: frames, captions and a tiny JS controller.
+
+    Displays as HTML in Jupyter and in the built book; its plain-text form (what nbval compares)
+    names the controls and frame count, and :attr:`captions` holds every frame's caption.
+    """
+
+    def __init__(self, title, controls, frames, captions, *, play=False, interval_ms=600):
+        self.title = title
+        self.controls = controls
+        self.frames = frames
+        self.captions = captions
+        self.play = play
+        self.interval_ms = int(interval_ms)
+        digest = hashlib.sha1(json.dumps([title, captions, frames]).encode()).hexdigest()[:10]
+        self.id = f"tconv-player-{digest}"
+
+    def __repr__(self):
+        spec = ", ".join(f"{n}={list(v)}" for n, (v, _) in self.controls.items())
+        return f"<static player {self.title!r}: {len(self.frames)} frames over {spec}>"
+
+    def _index(self, params):
+        i = 0
+        for name, (values, _) in self.controls.items():
+            i = i * len(values) + values.index(params[name])
+        return i
+
+    def _repr_html_(self):
+        names = list(self.controls)
+        data = {"sizes": [len(self.controls[n][0]) for n in names],
+                "labels": [[str(v) for v in self.controls[n][0]] for n in names],
+                "frames": self.frames, "captions": self.captions,
+                "interval": self.interval_ms}
+        defaults = {n: d for n, (_, d) in self.controls.items()}
+        first = self._index(defaults)
+        rows = []
+        for n in names:
+            values, d = self.controls[n]
+            rows.append(
+                f'<label style="margin-right:1.2em;white-space:nowrap">'
+                f'<code>{html.escape(n)}</code> '
+                f'<input type="range" aria-label="{html.escape(n)}" min="0" '
+                f'max="{len(values) - 1}" step="1" value="{values.index(d)}" '
+                f'data-control="{html.escape(n)}" style="vertical-align:middle">'
+                f'<output style="display:inline-block;min-width:2.5em;margin-left:.3em">'
+                f'{html.escape(str(d))}</output></label>')
+        if self.play:
+            rows.insert(0, '<button type="button" class="tconv-play" '
+                           'style="margin-right:1em">\u25B6 Play</button>')
+        src = (f'src="data:image/png;base64,{self.frames[first]}"' if self.frames[first]
+               else 'style="visibility:hidden"')
+        title = (f'<div style="font-weight:600;margin-bottom:.3em">{html.escape(self.title)}'
+                 f'</div>' if self.title else "")
+        payload = json.dumps(data).replace("</", "<\\/")
+        return (
+            f'<div class="tconv-player" id="{self.id}" data-frame="{first}" '
+            f'style="border:1px solid #ddd;border-radius:6px;padding:.6em;margin:.5em 0">'
+            f'{title}<div class="tconv-controls">{"".join(rows)}</div>'
+            f'<img class="tconv-frame" alt="{html.escape(self.title or "explorer")} frame" '
+            f'{src} style="max-width:100%">'
+            f'<div class="tconv-caption" style="font-family:monospace;font-size:90%">'
+            f'{html.escape(self.captions[first])}</div>'
+            f'<script type="application/json">{payload}</script>'
+            f'<script>{_JS % {"id": json.dumps(self.id)}}</script></div>')

@@ -1,0 +1,105 @@
+"""Depth-to-space and back: ``pixel_shuffle`` and ``pixel_unshuffle``.
+
+``pixel_shuffle(x, r)`` rearranges a tensor of shape ``(*, C * r**2, H, W)`` into
+``(*, C, H * r, W * r)``: output pixel ``(r*i + a, r*j + b)`` of output channel ``c`` is input
+pixel ``(i, j)`` of input channel ``c * r**2 + a * r + b``. ``pixel_unshuffle`` is its inverse.
+Both are pure index maps (no arithmetic), so they keep the dtype, and they match
+``torch.nn.functional.pixel_shuffle`` / ``pixel_unshuffle`` exactly for numpy arrays and torch
+tensors (on any device).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._backend import get_backend, is_torch
+from ._validate import as_int
+
+__all__ = ["pixel_shuffle", "pixel_unshuffle"]
+
+
+def _operand(name, x):
+    if not is_torch(x) and not isinstance(x, np.ndarray):
+        try:
+            x = np.asarray(x)
+        except Exception as exc:
+            raise TypeError(f"{name} must be an array or tensor: {exc}") from None
+        if x.dtype == object:
+            raise TypeError(f"{name} must be an array or tensor of numbers, got dtype object")
+    if x.ndim < 3:
+        raise ValueError(f"{name} must have at least 3 dimensions (*, C, H, W), "
+                         f"got shape {tuple(x.shape)}")
+    return x
+
+
+def _factor(name, r):
+    r = as_int(name, r)
+    if r < 1:
+        raise ValueError(f"{name} ({r}) must be a positive integer")
+    return r
+
+
+def pixel_shuffle(input, upscale_factor):
+    """Rearrange ``(*, C*r*r, H, W)`` into ``(*, C, H*r, W*r)`` (depth to space).
+
+    Parameters
+    ----------
+    input : array or tensor of shape (*, C * r**2, H, W)
+    upscale_factor : int
+        ``r``, a positive integer; the channel count must be divisible by ``r**2``.
+
+    Returns
+    -------
+    array or tensor of shape (*, C, H * r, W * r), same type, dtype and device.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.arange(4).reshape(4, 1, 1)       # 4 channels of one pixel each
+    >>> pixel_shuffle(x, 2)[0]
+    array([[0, 1],
+           [2, 3]])
+    """
+    x = _operand("input", input)
+    r = _factor("upscale_factor", upscale_factor)
+    *lead, c, h, w = x.shape
+    if c % (r * r):
+        raise ValueError(f"pixel_shuffle: the channel count ({c}) of input {tuple(x.shape)} "
+                         f"must be divisible by upscale_factor**2 ({r}**2 = {r * r})")
+    B = get_backend(x)
+    n = len(lead)
+    y = x.reshape(*lead, c // (r * r), r, r, h, w)
+    y = B.permute(y, [*range(n), n, n + 3, n + 1, n + 4, n + 2])
+    return y.reshape(*lead, c // (r * r), h * r, w * r)
+
+
+def pixel_unshuffle(input, downscale_factor):
+    """Rearrange ``(*, C, H*r, W*r)`` into ``(*, C*r*r, H, W)`` (space to depth).
+
+    The inverse of :func:`pixel_shuffle`: ``pixel_unshuffle(pixel_shuffle(x, r), r)`` is ``x``.
+
+    Parameters
+    ----------
+    input : array or tensor of shape (*, C, H * r, W * r)
+    downscale_factor : int
+        ``r``; both spatial sizes must be divisible by it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y = np.arange(16).reshape(1, 4, 4)
+    >>> pixel_unshuffle(y, 2)[0]               # the top-left pixel of each 2x2 block
+    array([[ 0,  2],
+           [ 8, 10]])
+    """
+    x = _operand("input", input)
+    r = _factor("downscale_factor", downscale_factor)
+    *lead, c, h, w = x.shape
+    if h % r or w % r:
+        raise ValueError(f"pixel_unshuffle: the spatial size ({h}, {w}) of input "
+                         f"{tuple(x.shape)} must be divisible by downscale_factor ({r})")
+    B = get_backend(x)
+    n = len(lead)
+    y = x.reshape(*lead, c, h // r, r, w // r, r)
+    y = B.permute(y, [*range(n), n, n + 2, n + 4, n + 1, n + 3])
+    return y.reshape(*lead, c * r * r, h // r, w // r)

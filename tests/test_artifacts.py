@@ -1,0 +1,69 @@
+"""The checkerboard score: known values, invariances, Parseval, both backends, bad input."""
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tconvlib as tc
+
+
+def test_known_values():
+    assert tc.checkerboard_score(np.ones((8, 8)), 2) == 0.0
+    assert tc.checkerboard_score(np.zeros((8, 8)), 2) == 0.0
+    board = np.indices((8, 8)).sum(0) % 2 * 2 - 1.0            # +1/-1 checkerboard
+    assert tc.checkerboard_score(board, 2) == pytest.approx(1.0)
+    # the overlap map of k=3, s=2, p=1 in 2-D: with p odd, the even phases get 1 and odd 4
+    overlap = tc.overlap_count((16, 16), 3, 2, 1, output_padding=1).astype(float)
+    np.testing.assert_allclose(tc.phase_means(overlap, 2, border=2), [[1, 2], [2, 4]])
+    assert 0.3 < tc.checkerboard_score(overlap, 2) < 0.5
+    # k divisible by s: even overlap in the interior
+    even = tc.overlap_count((16, 16), 4, 2, 1).astype(float)
+    assert tc.checkerboard_score(even, 2, border=1) == 0.0
+
+
+@given(seed=st.integers(0, 2**16), s=st.integers(2, 4), scale=st.floats(0.1, 10))
+def test_scale_invariant_and_parseval(seed, s, scale):
+    rng = np.random.default_rng(seed)
+    n = 4 * s
+    x = rng.normal(size=(n, n)) + np.tile(rng.normal(size=(s, s)), (4, 4))
+    score = tc.checkerboard_score(x, s)
+    assert 0 <= score <= 1
+    assert tc.checkerboard_score(scale * x, s) == pytest.approx(score)
+    # numerator^2 = energy at the s-periodic frequencies (without DC), per sample (Parseval)
+    spec = np.fft.fft2(x)
+    mask = np.zeros((n, n), bool)
+    mask[:: n // s, :: n // s] = True
+    mask[0, 0] = False
+    periodic = (np.abs(spec[mask]) ** 2).sum() / (n * n) ** 2
+    rms = np.sqrt(np.mean(x * x))
+    assert score == pytest.approx(np.sqrt(periodic) / rms, rel=1e-9)
+
+
+def test_batch_average_and_1d():
+    rng = np.random.default_rng(0)
+    pattern = np.tile([1.0, -1.0], 8)
+    batch = rng.normal(size=(64, 16)) + pattern
+    # the shared pattern survives the batch average; each row alone is noisier
+    assert tc.checkerboard_score(batch, 2, dims=1) > 0.6
+    assert tc.checkerboard_score(rng.normal(size=(64, 16)), 2, dims=1) < 0.05
+
+
+def test_torch_tensor_any_device(device):
+    x = torch.tensor([[2.0, 1.0, 2.0, 1.0]], device=device)
+    assert tc.checkerboard_score(x, 2, dims=1) == pytest.approx(np.sqrt(0.25 / 2.5))
+
+
+@pytest.mark.parametrize("kw, exc, match", [
+    (dict(x=np.ones(4), stride=2, dims=3), ValueError, r"dims \(3\)"),
+    (dict(x=np.ones(4), stride=0, dims=1), ValueError, r"stride \(0\)"),
+    (dict(x=np.ones(4), stride=2, dims=1, border=-1), ValueError, r"border \(-1\)"),
+    (dict(x=np.ones(4), stride=2), ValueError, "at least dims=2"),
+    (dict(x=np.ones((4, 4)), stride=3, border=1), ValueError, r"at least stride \(3\)"),
+    (dict(x=np.ones(4), stride=1.5, dims=1), TypeError, "stride must be an int"),
+    (dict(x=["a", "b"], stride=1, dims=1), TypeError, "real numbers"),
+])
+def test_bad_input(kw, exc, match):
+    with pytest.raises(exc, match=match):
+        tc.checkerboard_score(**kw)

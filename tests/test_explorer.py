@@ -1,0 +1,101 @@
+"""Explorer machinery: one draw function -> live widget and static player."""
+
+import json
+import re
+
+import pytest
+
+import tconvlib as tc
+from tconvlib.explorer import MAX_FRAMES
+
+
+def draw(fig, k, s):
+    if k < s:
+        raise ValueError(f"k ({k}) < s ({s}) leaves holes")
+    ax = fig.add_subplot()
+    ax.plot(range(k * s))
+    return f"k={k} s={s}"
+
+
+@pytest.fixture
+def ex():
+    return tc.Explorer(draw, {"k": [1, 2, 3], "s": ([1, 2], 2)}, title="demo")
+
+
+def test_render_png_and_caption(ex):
+    png, caption = ex.render(k=3, s=2)
+    assert png.startswith(b"\x89PNG") and caption == "k=3 s=2"
+    # every combination draws something different
+    assert ex.render(k=2, s=1)[0] != png
+
+
+def test_impossible_combination_is_explained(ex):
+    png, caption = ex.render(k=1, s=2)
+    assert png == b"" and "k (1) < s (2)" in caption
+
+
+def test_render_needs_exactly_the_controls(ex):
+    with pytest.raises(TypeError, match="missing"):
+        ex.render(k=1)
+    with pytest.raises(TypeError, match="unknown"):
+        ex.render(k=1, s=1, p=0)
+
+
+@pytest.mark.parametrize("controls, match", [
+    ({}, "non-empty"), ({"k": []}, "no values"), ({"k": ([1, 2], 5)}, "not one of"),
+    ({"not a name": [1]}, "identifier")])
+def test_bad_controls(controls, match):
+    with pytest.raises((TypeError, ValueError), match=match):
+        tc.Explorer(draw, controls)
+
+
+def test_player_holds_every_frame_in_order(ex):
+    pl = ex.player()
+    assert len(pl.frames) == ex.n_frames == 6
+    assert pl.captions[pl._index({"k": 3, "s": 1})] == "k=3 s=1"
+    assert pl.frames[pl._index({"k": 1, "s": 2})] == ""          # impossible -> no image
+    html = pl._repr_html_()
+    assert html.count('type="range"') == 2
+    data = json.loads(re.search(r'<script type="application/json">(.*?)</script>', html,
+                                re.S).group(1).replace("<\\/", "</"))
+    assert data["sizes"] == [3, 2] and data["captions"] == pl.captions
+    # the initial frame is the defaults' (k=2 is the middle value, s=2 the given default)
+    assert f'data-frame="{pl._index({"k": 2, "s": 2})}"' in html
+    assert "http" not in html                                    # nothing fetched from a host
+
+
+def test_player_frame_limit():
+    big = tc.Explorer(draw, {"k": list(range(1, 30)), "s": list(range(1, 10))})
+    with pytest.raises(ValueError, match=f"at most {MAX_FRAMES} frames"):
+        big.player()
+
+
+def test_widget_redraws_when_operated(ex):
+    w = ex.widget()
+    before = w.image.value
+    w.sliders["k"].value = 3
+    assert w.image.value != before and "k=3" in w.caption.value
+    w.sliders["k"].value = 1
+    assert w.image.value == b"" and "holes" in w.caption.value
+
+
+def test_animation_plays():
+    anim = tc.Animation(lambda fig, frame: fig.add_subplot().bar(range(frame + 1), 1), 3)
+    pl = anim.player()
+    assert "tconv-play" in pl._repr_html_() and len(set(pl.frames)) == 3
+    w = anim.widget()
+    play = w.children[0].children[0]
+    play.value = 2
+    assert w.sliders["frame"].value == 2
+    with pytest.raises(ValueError, match="n_frames"):
+        tc.Animation(lambda fig, frame: None, 0)
+
+
+def test_timings_are_recorded(ex, tmp_path, monkeypatch):
+    log = tmp_path / "t.jsonl"
+    monkeypatch.setenv("TCONV_EXPLORER_TIMINGS", str(log))
+    ex.render(k=2, s=1)
+    ex.render(k=3, s=1)
+    rows = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [r["explorer"] for r in rows] == ["demo", "demo"]
+    assert all(0 < r["seconds"] < 60 for r in rows)
