@@ -11,6 +11,7 @@ here; the modules behind them are named after the book's concepts:
 - :mod:`tconvlib.overlap`     overlap maps (``overlap_count``)
 - :mod:`tconvlib.artifacts`   the checkerboard score (``phase_means``, ``checkerboard_score``)
 - :mod:`tconvlib.subpixel`    depth to space (``pixel_shuffle``, ``pixel_unshuffle``)
+- :mod:`tconvlib.polyphase`   the polyphase split and the sub-pixel form of a transposed conv
 - :mod:`tconvlib.device`      the device helper for chapters (``default_device``)
 - :mod:`tconvlib.plotting`    figures used by the chapters
 - :mod:`tconvlib.explorer`    explorers: live sliders in Jupyter, static players in the book
@@ -25,6 +26,9 @@ from .artifacts import checkerboard_score, phase_means
 from .subpixel import pixel_shuffle, pixel_unshuffle
 from .shapes import conv_output_size, output_size
 from .transposed import METHODS, conv_transpose1d, conv_transpose2d
+from .polyphase import (SubpixelGeometry, conv_transpose_polyphase, conv_transpose_subpixel,
+                        polyphase_kernels, subpixel_geometry, subpixel_weight,
+                        transposed_weight)
 
 # -- chapter support: plotting and exercise checkers ------------------------------------------
 from .checkers import check
@@ -45,6 +49,13 @@ __all__ = [
     "checkerboard_score",
     "pixel_shuffle",
     "pixel_unshuffle",
+    "polyphase_kernels",
+    "conv_transpose_polyphase",
+    "subpixel_geometry",
+    "SubpixelGeometry",
+    "subpixel_weight",
+    "transposed_weight",
+    "conv_transpose_subpixel",
     "default_device",
     "check",
     "plot_matrix",

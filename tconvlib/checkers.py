@@ -455,3 +455,363 @@ register(
     ],
     fallback="test your function on a small case against tc.conv_matrix(...).T @ y.",
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapters 4 and 8: equivariance (the polyphase view) and pixel shuffle
+# ---------------------------------------------------------------------------------------------
+# Every expected answer below is computed with tconvlib from the exercise's parameters.
+from .polyphase import polyphase_kernels, subpixel_geometry, subpixel_weight  # noqa: E402
+from .subpixel import pixel_shuffle, pixel_unshuffle  # noqa: E402
+from .transposed import conv_transpose1d as _ct1d  # noqa: E402
+
+
+def _int_tuple_answer(answer, length, what):
+    if not (isinstance(answer, (tuple, list)) and len(answer) == length):
+        raise TypeError(f"answer with {what}, got {_describe(answer)}")
+    return tuple(_whole_number(v) for v in answer)
+
+
+def _impulse_shift(size, kernel, stride, shift):
+    """Where the painted impulse response moves when the input impulse moves by ``shift``:
+    found by running the transposed convolution, not by the formula."""
+    out = []
+    for n_in, k, s, t in zip(size, kernel, stride, shift):
+        x0, x1 = np.zeros((1, n_in)), np.zeros((1, n_in))
+        x0[0, 0], x1[0, t] = 1.0, 1.0
+        w = np.arange(1.0, k + 1).reshape(1, 1, k)
+        y0, y1 = _ct1d(x0, w, stride=s)[0], _ct1d(x1, w, stride=s)[0]
+        out.append(int(np.flatnonzero(y1)[0] - np.flatnonzero(y0)[0]))
+    return tuple(out)
+
+
+# -- equivariance/output-shift: a 2-D input shift by (tH, tW) ----------------------------------
+_SHIFT_EX = dict(size=(6, 6), kernel=(3, 4), stride=(2, 3), shift=(1, 2))
+register(
+    "equivariance/output-shift",
+    solve=lambda: _impulse_shift(**_SHIFT_EX),
+    normalize=lambda a: _int_tuple_answer(a, 2, "a pair (rows, columns)"),
+    hints=[
+        (lambda a, e: a == _SHIFT_EX["shift"],
+         "that is the input shift. One input step moves every stamp by the stride."),
+        (lambda a, e: a == e[::-1],
+         "rows and columns are swapped: each axis is scaled by its own stride."),
+        (lambda a, e: a == _SHIFT_EX["stride"],
+         "that is the shift for an input shift of one sample per axis; scale by the shift."),
+        (lambda a, e: a == tuple(s + t for s, t in zip(_SHIFT_EX["stride"], _SHIFT_EX["shift"])),
+         "strides and shifts multiply, they do not add."),
+    ],
+    fallback="D[T_t x] = T_(s t) D[x], one axis at a time.",
+)
+
+
+# -- equivariance/sub-kernel: the taps that feed output phase 0 --------------------------------
+_SUB_EX = dict(w=(1.0, 2.0, 3.0, 4.0, 5.0), s=2, p=1, phase=0)
+
+
+def _sub_kernel(p=None):
+    w = np.asarray(_SUB_EX["w"]).reshape(1, 1, -1)
+    p = _SUB_EX["p"] if p is None else p
+    return polyphase_kernels(w, _SUB_EX["s"], padding=p)[_SUB_EX["phase"]][0, 0]
+
+
+register(
+    "equivariance/sub-kernel",
+    solve=_sub_kernel,
+    normalize=_vector,
+    hints=[
+        (lambda a, e: a.shape == _sub_kernel(0).shape and np.allclose(a, _sub_kernel(0)),
+         "that is the sub-kernel of canvas phase 0. Output position o is canvas position "
+         "o + p: the padding changes which taps reach output phase 0."),
+        (lambda a, e: a.shape == e.shape and np.allclose(a, e[::-1]),
+         "right taps, reversed order: list them in the kernel's own order (w[rho], "
+         "w[rho + s], ...)."),
+        (lambda a, e: a.shape == _sub_kernel(0)[::-1].shape and np.allclose(a, _sub_kernel(0)[::-1]),
+         "reversed, and of the wrong phase: output position o is canvas position o + p."),
+    ],
+    fallback="output phase r receives the taps a with a = (r + p) mod s (mod s).",
+)
+
+
+# -- equivariance/smallest-shift: the shifts a strided encoder-decoder respects ----------------
+_NET_EX = dict(encoder=(2, 3), decoder=(3, 2))
+
+
+def _smallest_shift():
+    """Smallest t > 0 that every layer maps to a whole shift: a conv of stride s needs input
+    shifts divisible by s (it turns T_(s u) into T_u); a transposed conv accepts any shift."""
+    t = 1
+    while True:
+        u, ok = t, True
+        for s in _NET_EX["encoder"]:
+            if u % s:
+                ok = False
+                break
+            u //= s
+        if ok:
+            return t
+        t += 1
+
+
+register(
+    "equivariance/smallest-shift",
+    solve=_smallest_shift,
+    normalize=_whole_number,
+    hints=[
+        (lambda a, e: a == sum(_NET_EX["encoder"]),
+         "strides compose by multiplication, not addition."),
+        (lambda a, e: a in _NET_EX["encoder"],
+         "one strided layer is not enough: the shift must survive every downsampling layer."),
+        (lambda a, e: a == int(np.prod(_NET_EX["encoder"])) * int(np.prod(_NET_EX["decoder"])),
+         "the transposed convolutions never need a multiple: they accept any input shift "
+         "(and multiply it by their stride)."),
+        (lambda a, e: a == 1,
+         "a stride-s convolution is equivariant only to shifts by multiples of s."),
+    ],
+    fallback="follow a shift t through the encoder: each stride-s conv needs t divisible by s.",
+)
+
+
+# -- equivariance/one-sample-shift: what a shift by one output sample is (conceptual) ----------
+_ONE_CHOICES = ("a", "b", "c", "d")
+
+
+def _one_sample_letter():
+    """(c): the same input with the kernel shifted by one tap gives T_1 D[x]; verified here."""
+    rng = np.random.default_rng(4)
+    x, w = rng.standard_normal((1, 7)), rng.standard_normal((1, 1, 3))
+    y = _ct1d(x, w, stride=2)[0]
+    w_shifted = np.concatenate([np.zeros((1, 1, 1)), w], axis=2)
+    y_shifted = _ct1d(x, w_shifted, stride=2)[0]
+    return "c" if np.allclose(y_shifted[1:], y) and y_shifted[0] == 0 else "?"
+
+
+def _letter_choice(answer):
+    key = answer.strip().lower().strip("()") if isinstance(answer, str) else None
+    if key not in _ONE_CHOICES:
+        raise TypeError(f"answer with one of the letters 'a', 'b', 'c', 'd', got "
+                        f"{_describe(answer)}")
+    return key
+
+
+register(
+    "equivariance/one-sample-shift",
+    solve=_one_sample_letter,
+    normalize=_letter_choice,
+    hints=[
+        (lambda a, e: a == "a",
+         "an input shift by t moves the output by s*t, a whole number of strides: there is "
+         "no input shift by 1/2."),
+        (lambda a, e: a == "b",
+         "shifting the output by one moves phase 0 into phase 1, where a different "
+         "sub-kernel paints; in general no input produces that."),
+        (lambda a, e: a == "d",
+         "look at the phases: after a one-sample shift, which taps paint phase 1?"),
+    ],
+    fallback="compare the sub-kernels of w and of w with a zero tap prepended.",
+)
+
+
+# -- equivariance/circular-code: a circular transposed convolution (code) ----------------------
+_CIRC_CASES = ((5, 3, 2), (6, 4, 2), (4, 5, 3), (3, 7, 2), (4, 2, 1))   # (n, k, s)
+
+
+def _circular_reference(x, w, s):
+    canvas = _ct1d(x[None], w.reshape(1, 1, -1), stride=s)[0]
+    length = s * len(x)
+    out = np.zeros(length)
+    for start in range(0, len(canvas), length):     # fold the canvas onto the circle
+        piece = canvas[start: start + length]
+        out[: len(piece)] += piece
+    return out
+
+
+def _circ_inputs():
+    rng = np.random.default_rng(2019)
+    return [(rng.standard_normal(n), rng.standard_normal(k), s) for n, k, s in _CIRC_CASES]
+
+
+def _circ_outputs(fn):
+    outs = []
+    for x, w, s in _circ_inputs():
+        try:
+            outs.append(np.asarray(fn(x.copy(), w.copy(), s), dtype=float))
+        except NotImplementedError:
+            raise
+        except Exception as exc:  # the learner's code: any failure is a wrong answer
+            raise ValueError(f"your function raised {type(exc).__name__} for n={len(x)}, "
+                             f"k={len(w)}, s={s}: {exc}") from None
+    return tuple(outs)
+
+
+def _run_circular(answer):
+    if not callable(answer):
+        raise TypeError("answer with a function f(x, w, s) that returns the circular "
+                        f"transposed convolution, got {_describe(answer)}")
+    return _circ_outputs(answer)
+
+
+def _circ_variant(variant):
+    outs = []
+    for x, w, s in _circ_inputs():
+        if variant == "flipped":
+            outs.append(_circular_reference(x, w[::-1], s))
+        else:   # "linear": the plain transposed convolution, not wrapped
+            outs.append(_ct1d(x[None], w.reshape(1, 1, -1), stride=s)[0])
+    return tuple(outs)
+
+
+register(
+    "equivariance/circular-code",
+    solve=lambda: tuple(_circular_reference(x, w, s) for x, w, s in _circ_inputs()),
+    compare=_same,
+    normalize=_run_circular,
+    praise=f"your function equals the folded canvas on {len(_CIRC_CASES)} seeded cases.",
+    hints=[
+        (lambda a, e: _same(a, _circ_variant("linear")),
+         "that is the ordinary (linear) transposed convolution: wrap the canvas so that its "
+         "length is s*n, adding what falls beyond the end to the start."),
+        (lambda a, e: _same(a, _circ_variant("flipped")),
+         "the kernel is reversed: painting stamps w as it is."),
+        (lambda a, e: any(x.shape != r.shape for x, r in zip(a, e)),
+         "the output of a circular transposed convolution has exactly s*n samples."),
+    ],
+    fallback="paint every x[i] * w at position s*i, with positions taken modulo s*n.",
+)
+
+
+# -- pixel-shuffle/index: which input value lands on an output pixel ---------------------------
+_PS_EX = dict(r=3, c=1, pixel=(7, 5), channels=2, size=(4, 4))
+
+
+def _ps_source(swap=False):
+    """Find (input channel, i, j) by shuffling a tensor that holds its own indices."""
+    r, cout = _PS_EX["r"], _PS_EX["channels"]
+    h, w = _PS_EX["size"]
+    ch, ii, jj = np.meshgrid(np.arange(cout * r * r), np.arange(h), np.arange(w), indexing="ij")
+    code = (ch * h + ii) * w + jj
+    out = pixel_shuffle(code.astype(np.int64), r)
+    y, x = _PS_EX["pixel"]
+    value = int((out.transpose(0, 2, 1) if swap else out)[_PS_EX["c"], y, x])
+    return (value // (h * w), (value // w) % h, value % w)
+
+
+def _ps_row_col_swapped(a, e):
+    r = _PS_EX["r"]
+    (y, x), c = _PS_EX["pixel"], _PS_EX["c"]
+    return a == (c * r * r + (x % r) * r + y % r, y // r, x // r)
+
+
+register(
+    "pixel-shuffle/index",
+    solve=_ps_source,
+    normalize=lambda a: _int_tuple_answer(a, 3, "a triple (input channel, i, j)"),
+    hints=[
+        (_ps_row_col_swapped,
+         "the row offset a = y mod r is the more significant digit: channel c*r^2 + a*r + b."),
+        (lambda a, e: a[1:] == e[1:] and a[0] == e[0] - _PS_EX["c"] * _PS_EX["r"] ** 2
+         + _PS_EX["c"],
+         "each output channel owns a block of r^2 input channels: start at c*r^2, not c."),
+        (lambda a, e: a[0] == e[0] and a[1:] != e[1:],
+         "right channel; the low-resolution position is (y // r, x // r)."),
+    ],
+    fallback="write y = r*i + a and x = r*j + b with 0 <= a, b < r.",
+)
+
+
+# -- pixel-shuffle/k-sub: the kernel size of the equivalent stride-1 convolution ---------------
+_KSUB_EX = dict(k=7, s=3)
+register(
+    "pixel-shuffle/k-sub",
+    solve=lambda: int(subpixel_weight(np.zeros((1, 1, _KSUB_EX["k"])), _KSUB_EX["s"]).shape[-1]),
+    normalize=_whole_number,
+    hints=[
+        (lambda a, e: a == _KSUB_EX["k"] // _KSUB_EX["s"],
+         "rounded down, the longest phase loses a tap: phase 0 holds taps 0, s, 2s, ..."),
+        (lambda a, e: a == _KSUB_EX["k"],
+         "at low resolution one step is s output samples: the kernel shrinks by the stride."),
+        (lambda a, e: a == _KSUB_EX["k"] * _KSUB_EX["s"],
+         "the stride-1 convolution works at low resolution: its kernel is shorter, not longer."),
+    ],
+    fallback="count the taps of the longest phase, w[0::s].",
+)
+
+
+# -- pixel-shuffle/zeros: parameters of the sub-pixel form that are forced to zero -------------
+_ZERO_EX = dict(c_in=16, c_out=8, k=5, s=2)
+
+
+def _zeros_expected():
+    e = _ZERO_EX
+    v = subpixel_weight(np.ones((e["c_in"], e["c_out"], e["k"], e["k"])), e["s"])
+    return int(v.size - np.count_nonzero(v))
+
+
+register(
+    "pixel-shuffle/zeros",
+    solve=_zeros_expected,
+    normalize=_whole_number,
+    hints=[
+        (lambda a, e: a == _ZERO_EX["c_in"] * _ZERO_EX["c_out"] * _ZERO_EX["k"] ** 2,
+         "that is the number of parameters of the transposed convolution; subtract it from "
+         "the sub-pixel weight's size."),
+        (lambda a, e: a == (_ZERO_EX["s"] * (-(-_ZERO_EX["k"] // _ZERO_EX["s"]))) ** 2
+         - _ZERO_EX["k"] ** 2,
+         "right per channel pair; multiply by C_in * C_out."),
+        (lambda a, e: a == _ZERO_EX["c_in"] * _ZERO_EX["c_out"]
+         * ((_ZERO_EX["k"] // _ZERO_EX["s"]) * _ZERO_EX["s"]) ** 2,
+         "k_sub is ceil(k / s), not floor."),
+    ],
+    fallback="the sub-pixel weight has C_out*s^2 * C_in * k_sub^2 entries; the transposed "
+             "convolution fills C_in*C_out*k^2 of them.",
+)
+
+
+# -- pixel-shuffle/unshuffle-code: space to depth with reshape and transpose (code) ------------
+_UNSH_CASES = ((1, 4, 6, 2), (2, 6, 3, 3), (3, 2, 2, 1), (1, 8, 4, 4))   # (C, H, W, r)
+
+
+def _unsh_inputs():
+    rng = np.random.default_rng(1609)
+    return [(rng.standard_normal((c, h, w)), r) for c, h, w, r in _UNSH_CASES]
+
+
+def _run_unshuffle(answer):
+    if not callable(answer):
+        raise TypeError(f"answer with a function f(y, r), got {_describe(answer)}")
+    outs = []
+    for y, r in _unsh_inputs():
+        try:
+            outs.append(np.asarray(answer(y.copy(), r), dtype=float))
+        except NotImplementedError:
+            raise
+        except Exception as exc:  # the learner's code: any failure is a wrong answer
+            raise ValueError(f"your function raised {type(exc).__name__} for shape "
+                             f"{y.shape}, r={r}: {exc}") from None
+    return tuple(outs)
+
+
+def _unsh_swapped():
+    outs = []
+    for y, r in _unsh_inputs():
+        c, h, w = y.shape
+        outs.append(y.reshape(c, h // r, r, w // r, r).transpose(0, 4, 2, 1, 3)
+                    .reshape(c * r * r, h // r, w // r))
+    return tuple(outs)
+
+
+register(
+    "pixel-shuffle/unshuffle-code",
+    solve=lambda: tuple(pixel_unshuffle(y, r) for y, r in _unsh_inputs()),
+    compare=_same,
+    normalize=_run_unshuffle,
+    praise=f"your function equals pixel_unshuffle on {len(_UNSH_CASES)} seeded cases.",
+    hints=[
+        (lambda a, e: any(x.shape != r.shape for x, r in zip(a, e)),
+         "wrong shape: (C, H, W) becomes (C*r*r, H/r, W/r)."),
+        (lambda a, e: _same(a, _unsh_swapped()),
+         "the two sub-pixel offsets are in the wrong order: the row offset a is the more "
+         "significant one (channel c*r*r + a*r + b)."),
+    ],
+    fallback="reshape to (C, H/r, r, W/r, r), move the two r axes next to C, reshape.",
+)

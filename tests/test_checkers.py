@@ -254,3 +254,115 @@ def test_unwritten_function_is_not_implemented_yet():
 
     r = tc.check("matrix-view/transpose-code", transpose_conv)
     assert not r and r.message == tc.checkers.NOT_IMPLEMENTED
+
+
+# -- chapters 4 and 8: equivariance and pixel shuffle -------------------------------------------
+
+def test_equivariance_and_pixel_shuffle_exercises_are_registered():
+    assert {"equivariance/output-shift", "equivariance/sub-kernel", "equivariance/smallest-shift",
+            "equivariance/one-sample-shift", "equivariance/circular-code"} \
+        <= set(exercise_ids("equivariance/"))
+    assert {"pixel-shuffle/index", "pixel-shuffle/k-sub", "pixel-shuffle/zeros",
+            "pixel-shuffle/unshuffle-code"} <= set(exercise_ids("pixel-shuffle/"))
+
+
+def test_equivariance_output_shift():
+    assert verdict("equivariance/output-shift", (2 * 1, 3 * 2))
+    assert_hint("equivariance/output-shift", (1, 2), "input shift")
+    assert_hint("equivariance/output-shift", (6, 2), "swapped")
+    assert_hint("equivariance/output-shift", (2, 3), "one sample per axis")
+    assert_hint("equivariance/output-shift", (3, 5), "multiply")
+    assert not verdict("equivariance/output-shift", 6)
+
+
+def test_equivariance_sub_kernel():
+    w = np.array([1., 2., 3., 4., 5.])
+    assert verdict("equivariance/sub-kernel", w[1::2])          # (0 + p) % s = 1
+    assert_hint("equivariance/sub-kernel", w[0::2], "canvas phase 0")
+    assert_hint("equivariance/sub-kernel", w[1::2][::-1], "reversed order")
+    assert_hint("equivariance/sub-kernel", w[0::2][::-1], "wrong phase")
+    assert not verdict("equivariance/sub-kernel", "w1")
+
+
+def test_equivariance_smallest_shift():
+    assert verdict("equivariance/smallest-shift", 2 * 3)
+    assert_hint("equivariance/smallest-shift", 5, "multiplication")
+    assert_hint("equivariance/smallest-shift", 3, "every downsampling")
+    assert_hint("equivariance/smallest-shift", 36, "never need a multiple")
+    assert_hint("equivariance/smallest-shift", 1, "multiples of s")
+
+
+def test_equivariance_one_sample_shift():
+    assert verdict("equivariance/one-sample-shift", "(c)")
+    assert_hint("equivariance/one-sample-shift", "a", "1/2")
+    assert_hint("equivariance/one-sample-shift", "b", "different")
+    assert_hint("equivariance/one-sample-shift", "d", "phase 1")
+    assert not verdict("equivariance/one-sample-shift", "e")
+
+
+def circular_right(x, w, s):
+    n = len(x)
+    out = np.zeros(s * n)
+    for i, v in enumerate(x):
+        for a, wa in enumerate(w):
+            out[(s * i + a) % (s * n)] += v * wa
+    return out
+
+
+def test_equivariance_circular_code():
+    assert verdict("equivariance/circular-code", circular_right)
+    assert_hint("equivariance/circular-code",
+                lambda x, w, s: tc.conv_transpose1d(x[None], w.reshape(1, 1, -1), stride=s)[0],
+                "linear")
+    assert_hint("equivariance/circular-code",
+                lambda x, w, s: circular_right(x, w[::-1], s), "reversed")
+    assert_hint("equivariance/circular-code", lambda x, w, s: np.zeros(5), "s*n samples")
+    assert "not implemented" in verdict("equivariance/circular-code",
+                                        lambda x, w, s: (_ for _ in ()).throw(
+                                            NotImplementedError)).message
+    assert "raised ZeroDivisionError" in verdict("equivariance/circular-code",
+                                                 lambda x, w, s: 1 / 0).message
+
+
+def test_pixel_shuffle_index():
+    r, c, (y, x) = 3, 1, (7, 5)
+    a, b = y % r, x % r
+    assert verdict("pixel-shuffle/index", (c * r * r + a * r + b, y // r, x // r))
+    assert_hint("pixel-shuffle/index", (c * r * r + b * r + a, y // r, x // r),
+                "more significant")
+    assert_hint("pixel-shuffle/index", (c + a * r + b, y // r, x // r), "block of r^2")
+    assert_hint("pixel-shuffle/index", (c * r * r + a * r + b, y, x), "low-resolution")
+    assert not verdict("pixel-shuffle/index", (1, 2))
+
+
+def test_pixel_shuffle_k_sub():
+    assert verdict("pixel-shuffle/k-sub", -(-7 // 3))
+    assert_hint("pixel-shuffle/k-sub", 7 // 3, "rounded down")
+    assert_hint("pixel-shuffle/k-sub", 7, "shrinks")
+    assert_hint("pixel-shuffle/k-sub", 21, "shorter")
+
+
+def test_pixel_shuffle_zeros():
+    c_in, c_out, k, s = 16, 8, 5, 2
+    k_sub = -(-k // s)
+    assert verdict("pixel-shuffle/zeros", c_in * c_out * ((s * k_sub) ** 2 - k * k))
+    assert_hint("pixel-shuffle/zeros", c_in * c_out * k * k, "subtract")
+    assert_hint("pixel-shuffle/zeros", (s * k_sub) ** 2 - k * k, "per channel pair")
+    assert_hint("pixel-shuffle/zeros", c_in * c_out * (k // s * s) ** 2, "ceil")
+
+
+def test_pixel_shuffle_unshuffle_code():
+    def right(y, r):
+        c, h, w = y.shape
+        return y.reshape(c, h // r, r, w // r, r).transpose(0, 2, 4, 1, 3).reshape(
+            c * r * r, h // r, w // r)
+
+    def swapped(y, r):
+        c, h, w = y.shape
+        return y.reshape(c, h // r, r, w // r, r).transpose(0, 4, 2, 1, 3).reshape(
+            c * r * r, h // r, w // r)
+
+    assert verdict("pixel-shuffle/unshuffle-code", right)
+    assert_hint("pixel-shuffle/unshuffle-code", swapped, "wrong order")
+    assert_hint("pixel-shuffle/unshuffle-code", lambda y, r: y, "wrong shape")
+    assert not verdict("pixel-shuffle/unshuffle-code", 3)
