@@ -1,7 +1,7 @@
 # Thin wrapper over tasks.py (which needs only Python 3 and pip); `make` is optional.
 PYTHON ?= python3
 
-.PHONY: book test execute bench env clean
+.PHONY: book test execute bench student env clean
 
 book:          ## build the HTML book into _build/html
 	$(PYTHON) tasks.py book
@@ -14,6 +14,9 @@ execute:       ## Restart & Run All on every chapter, storing fresh outputs
 
 bench:         ## benchmarks that print ratios against torch
 	$(PYTHON) tasks.py bench
+
+student:       ## the student edition (no solutions): _build/student/, HTML in _build/student/_build/html
+	$(PYTHON) tasks.py student
 
 env:           ## create/update .venv with the pinned requirements
 	$(PYTHON) tasks.py env

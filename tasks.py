@@ -7,6 +7,9 @@
     python3 tasks.py execute [NOTEBOOK ...]
                                Restart & Run All: store fresh outputs in the chapter notebooks
     python3 tasks.py bench     run the benchmarks in bench/ (they print ratios against torch)
+    python3 tasks.py student   the student edition: every chapter without its solutions, run
+                               top to bottom, in _build/student/ (notebooks) and
+                               _build/student/_build/html/ (HTML)
 
 Each task first makes sure the virtual environment ``.venv`` exists and holds exactly the pinned
 requirements (it is created, or updated when requirements.txt or pyproject.toml change).
@@ -96,6 +99,12 @@ def execute(paths=()):
     return _run([PY, str(ROOT / "tests" / "execute_notebooks.py"), *paths])
 
 
+def student(extra=()):
+    """Write, execute and build the student edition (tools/student_edition.py)."""
+    ensure_env()
+    return _run([PY, str(ROOT / "tools" / "student_edition.py"), *extra])
+
+
 def bench(extra=()):
     ensure_env()
     rc = 0
@@ -106,7 +115,7 @@ def bench(extra=()):
 
 def main(argv):
     tasks = {"book": lambda a: build_book(), "test": test, "execute": execute, "bench": bench,
-             "env": lambda a: ensure_env() or 0}
+             "student": student, "env": lambda a: ensure_env() or 0}
     if not argv or argv[0] not in tasks:
         print(__doc__)
         return 2

@@ -211,6 +211,10 @@ register(
     hints=[
         (lambda a, e: a == e[::-1],
          "rows and columns are swapped: A maps the input (columns) to the output (rows)."),
+        (lambda a, e: a[1] == e[1] and a[0] != e[0] and a[0] == conv_output_size(
+            _SHAPE_EX["n"], _SHAPE_EX["k"], _SHAPE_EX["s"], 0),
+         "the number of columns is right, but the rows were counted without the padding: "
+         "the windows slide over the padded input, n + 2p samples long."),
         (lambda a, e: a[1] == e[1] and abs(a[0] - e[0]) == 1,
          "the number of columns is right; recount the outputs: the floor in "
          "floor((n + 2p - k)/s) + 1 matters."),
@@ -348,7 +352,7 @@ register(
 
 
 # -- matrix-view/inverse: which product is the identity? (conceptual) --------------------------
-_INV_EX = dict(n=6, w=(0.6, 0.8), s=2)
+_INV_EX = dict(n=7, w=(2 / 3, 2 / 3, 1 / 3), s=2)   # unit norm, overlapping windows (k > s)
 _INV_CHOICES = {"a": "A^T A = I", "b": "A A^T = I", "c": "both", "d": "neither"}
 
 
@@ -375,9 +379,9 @@ register(
     normalize=_letter,
     hints=[
         (lambda a, e: a in ("a", "c"), _INV_RANK_HINT),
-        (lambda a, e: a == "d",
-         "compute A A^T: with k = s the kernel's windows do not overlap, so the rows of A are "
-         "orthogonal; what is their norm?"),
+        (lambda a, e: a == "b",
+         "A A^T has ones on its diagonal (|w| = 1), but look off the diagonal: do neighbouring "
+         "windows of the convolution share a sample when k > s?"),
     ],
     fallback="compare the ranks of A^T A (n x n) and A A^T (m x m) with their sizes.",
 )
@@ -404,6 +408,10 @@ def _tcode_reference(variant="right"):
     for y, w, s, p, n in _tcode_inputs():
         if variant == "flipped":
             res.append(_matrix_1d(n, w[::-1], s, p).T @ y)
+        elif variant == "stride-1":     # stamps at i instead of stride * i
+            canvas = _matrix_1d(len(y) + len(w) - 1, w).T @ y
+            canvas = np.concatenate([canvas, np.zeros(p + n)])
+            res.append(canvas[p: p + n])
         elif variant == "uncropped":    # painted canvas without dropping the padding
             length = s * (len(y) - 1) + len(w)
             canvas = _matrix_1d(length, w, s, 0).T @ y
@@ -449,6 +457,9 @@ register(
         (lambda a, e: _same(a, _tcode_reference("flipped")),
          "you computed the transposed conv of the *reversed* kernel. Painting uses w as it "
          "is; only the zero-insertion view correlates with the flipped kernel w[::-1]."),
+        (lambda a, e: _same(a, _tcode_reference("stride-1")),
+         "the stamps must be spaced by the stride: y_i * w starts at position stride * i of "
+         "the canvas, not at i."),
         (lambda a, e: _same(a, _tcode_reference("uncropped")),
          "padding columns are dropped: the first p samples of the painted canvas land on the "
          "padding and must be cropped."),

@@ -65,7 +65,7 @@ def test_shape_right():
 
 @pytest.mark.parametrize("answer, fragment", [
     ((5, 3), "swapped"),
-    ((2, 5), "floor"),
+    ((2, 5), "counted without the padding"),     # m from (n - k) // s + 1
     ((4, 5), "floor"),
     ((3, 7), "one column per *input* sample"),
     ((9, 9), "one row per output sample"),
@@ -150,7 +150,7 @@ def test_gram_row_wrong_type(answer):
 
 # -- matrix-view/inverse ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("answer", ["b", "B", " (b) "])
+@pytest.mark.parametrize("answer", ["d", "D", " (d) "])
 def test_inverse_right(answer):
     assert verdict("matrix-view/inverse", answer)
 
@@ -158,10 +158,16 @@ def test_inverse_right(answer):
 @pytest.mark.parametrize("answer, fragment", [
     ("a", "rank is at most m < n"),
     ("c", "rank is at most m < n"),
-    ("d", "orthogonal"),
+    ("b", "neighbouring windows"),      # true only without overlap (k <= s)
 ])
 def test_inverse_hints(answer, fragment):
     assert_hint("matrix-view/inverse", answer, fragment)
+
+
+def test_inverse_expected_answer_agrees_with_the_matrix():
+    A = tc.conv_matrix((1, 7), np.array([[[2 / 3, 2 / 3, 1 / 3]]]), stride=2)
+    assert not np.allclose(A.T @ A, np.eye(7)) and not np.allclose(A @ A.T, np.eye(3))
+    assert verdict("matrix-view/inverse", "d")
 
 
 @pytest.mark.parametrize("answer", ["e", 2, {"b"}, ["b"]])
@@ -196,6 +202,17 @@ def test_transpose_code_hints():
     def uncropped(y, w, stride, padding, n):
         return paint(y, w, stride, 0, n)
 
+    def stride_ignored(y, w, stride, padding, n):        # stamps at i, not stride * i
+        return paint(y, w, 1, padding, n)
+
+    def zero_insert_unflipped(y, w, stride, padding, n):  # zero insertion without the flip
+        z = np.zeros(stride * (len(y) - 1) + 1)
+        z[::stride] = y
+        k = len(w)
+        z = np.concatenate([np.zeros(k - 1), z, np.zeros(k - 1 + n)])
+        full = np.array([z[j: j + k] @ w for j in range(len(z) - k + 1)])
+        return full[padding: padding + n]
+
     def no_output_padding(y, w, stride, padding, n):     # the formula's length, not n
         return paint(y, w, stride, padding, n)[:stride * (len(y) - 1) + len(w) - 2 * padding]
 
@@ -207,6 +224,8 @@ def test_transpose_code_hints():
 
     assert_hint("matrix-view/transpose-code", flipped, "*reversed* kernel")
     assert_hint("matrix-view/transpose-code", uncropped, "must be cropped")
+    assert_hint("matrix-view/transpose-code", stride_ignored, "spaced by the stride")
+    assert_hint("matrix-view/transpose-code", zero_insert_unflipped, "*reversed* kernel")
     assert_hint("matrix-view/transpose-code", no_output_padding, "output_padding")
     assert_hint("matrix-view/transpose-code", as_row, "wrong output shape")
     assert_hint("matrix-view/transpose-code", off, "test your function")
