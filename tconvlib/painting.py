@@ -17,7 +17,7 @@ from ._validate import as_int, int_tuple, scalar_params
 from .shapes import output_size
 
 __all__ = ["stamps", "crop_canvas", "projective_field", "multiplication_counts",
-           "MultiplicationCounts"]
+           "MultiplicationCounts", "plot_painting"]
 
 
 def _single_channel(x, w):
@@ -220,3 +220,76 @@ def multiplication_counts(n_in, kernel_size, stride=1, padding=0, output_padding
         a, b, c = _counts_1d(*dim)
         paint, zero, useful = paint * a, zero * b, useful * c
     return MultiplicationCounts(paint, zero, useful)
+
+
+def plot_painting(ax, x, w, stride=1, padding=0, output_padding=0, dilation=1, n_stamps=None,
+                  annotate=True):
+    """Draw a 1-D painting: one row per stamp, then the sum, on the uncropped canvas.
+
+    Columns are canvas positions; the columns cropped by ``padding`` are hatched, and the
+    output positions are numbered underneath. Only the first ``n_stamps`` stamps are painted
+    (all by default), which makes animation frames.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    x, w : array_like, 1-D
+        Input and kernel.
+    stride, padding, output_padding, dilation : int
+        As in :func:`tconvlib.conv_transpose1d`.
+    n_stamps : int, optional
+        How many stamps (from the left) are painted so far.
+    annotate : bool
+        Write the values in the cells.
+
+    Returns
+    -------
+    numpy.ndarray
+        The output so far (the cropped sum of the painted stamps).
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().add_subplot()
+    >>> plot_painting(ax, [1., 10.], [1., 2., 3.], stride=2, padding=1)
+    array([ 2., 13., 20.])
+    """
+    x, w = _single_channel(x, w)
+    if x.ndim != 1:
+        raise ValueError(f"plot_painting draws 1-D paintings; x has shape {x.shape}")
+    n = x.shape[0]
+    n_stamps = n if n_stamps is None else as_int("n_stamps", n_stamps)
+    if not 0 <= n_stamps <= n:
+        raise ValueError(f"n_stamps ({n_stamps}) must be between 0 and len(x) ({n})")
+    parts = stamps(x, w, stride, dilation)
+    n_out = output_size(n, w.shape[0], stride, padding, output_padding, dilation)
+    length = max(parts.shape[1], padding + n_out)
+    grid = np.zeros((n + 1, length))
+    grid[:n_stamps, :parts.shape[1]] = parts[:n_stamps]
+    grid[n] = grid[:n].sum(axis=0)
+    painted = np.zeros((n + 1, length), dtype=bool)
+    for i in range(n_stamps):
+        painted[i, stride * i: stride * i + dilation * (w.shape[0] - 1) + 1: dilation] = True
+    painted[n] = painted[:n].any(axis=0)
+    vmax = max(np.abs(grid).max(), 1e-12)
+    ax.imshow(np.where(painted, grid, np.nan), cmap="RdBu_r", vmin=-vmax, vmax=vmax,
+              aspect="auto", interpolation="nearest")
+    ax.set_xticks(np.arange(length))
+    ax.set_xticklabels([str(c - padding) if 0 <= c - padding < n_out else ""
+                        for c in range(length)], fontsize=8)
+    ax.set_yticks(np.arange(n + 1))
+    ax.set_yticklabels([f"x[{i}] = {x[i]:g}" for i in range(n)] + ["sum"], fontsize=8)
+    ax.set_xlabel("output position (canvas columns; hatched: cropped by padding)", fontsize=8)
+    ax.set_xticks(np.arange(-0.5, length), minor=True)
+    ax.set_yticks(np.arange(-0.5, n + 1), minor=True)
+    ax.grid(which="minor", color="0.8", lw=0.5)
+    ax.tick_params(which="minor", length=0)
+    ax.axhline(n - 0.5, color="k", lw=1.2)
+    for c in range(length):
+        if not 0 <= c - padding < n_out:
+            ax.axvspan(c - 0.5, c + 0.5, facecolor="none", edgecolor="0.5", hatch="///",
+                       lw=0)
+    if annotate:
+        for r, c in zip(*np.nonzero(painted)):
+            ax.text(c, r, f"{grid[r, c]:g}", ha="center", va="center", fontsize=7)
+    return grid[n, padding: padding + n_out].copy()
