@@ -11,7 +11,8 @@ here; the modules behind them are named after the book's concepts:
 - :mod:`tconvlib.transposed`  transposed convolution by painting, zero insertion or ``A.T``
 - :mod:`tconvlib.matrix`      the matrix view (``conv_matrix``)
 - :mod:`tconvlib.painting`    the painting view in pieces (``stamps``, ``crop_canvas``,
-                              ``projective_field``, ``multiplication_counts``)
+                              ``projective_field``, ``multiplication_counts``,
+                              ``plot_painting``)
 - :mod:`tconvlib.overlap`     overlap maps (``overlap_count``)
 - :mod:`tconvlib.artifacts`   the checkerboard score (``phase_means``, ``checkerboard_score``)
 - :mod:`tconvlib.subpixel`    depth to space (``pixel_shuffle``, ``pixel_unshuffle``)
@@ -30,7 +31,7 @@ from .subpixel import pixel_shuffle, pixel_unshuffle
 from .shapes import conv_output_size, output_size
 from .shapes import (UpsamplingRecipe, conv_input_sizes, decoder_params, output_padding_for,
                      upsampling_recipes)
-from .painting import (MultiplicationCounts, crop_canvas, multiplication_counts,
+from .painting import (MultiplicationCounts, crop_canvas, multiplication_counts, plot_painting,
                        projective_field, stamps)
 from .transposed import METHODS, conv_transpose1d, conv_transpose2d
 
@@ -52,6 +53,7 @@ __all__ = [
     "projective_field",
     "multiplication_counts",
     "MultiplicationCounts",
+    "plot_painting",
     "conv1d",
     "conv2d",
     "conv_transpose1d",

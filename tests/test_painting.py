@@ -113,3 +113,26 @@ def test_ratio_tends_to_stride_power_dimension():
 def test_bad_input(call, error, fragment):
     with pytest.raises(error, match=fragment):
         call()
+
+
+@pytest.mark.parametrize("n_stamps", [0, 1, 3, None])
+def test_plot_painting_returns_the_output_so_far(n_stamps):
+    from matplotlib.figure import Figure
+    x, w = np.array([1., 2., -1.]), np.array([1., 2., 3.])
+    ax = Figure().add_subplot()
+    got = tc.plot_painting(ax, x, w, stride=2, padding=1, output_padding=1, n_stamps=n_stamps)
+    part = x.copy()
+    if n_stamps is not None:
+        part[n_stamps:] = 0
+    np.testing.assert_allclose(got, torch_tconv(part, w, stride=2, padding=1,
+                                                output_padding=1), atol=1e-14)
+    assert len(ax.get_yticklabels()) == len(x) + 1
+
+
+def test_plot_painting_bad_input():
+    from matplotlib.figure import Figure
+    ax = Figure().add_subplot()
+    with pytest.raises(ValueError, match="n_stamps"):
+        tc.plot_painting(ax, [1., 2.], [1.], n_stamps=3)
+    with pytest.raises(ValueError, match="1-D"):
+        tc.plot_painting(ax, np.ones((2, 2)), np.ones((2, 2)))
