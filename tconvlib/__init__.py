@@ -5,9 +5,14 @@ tensors go through the same code and stay on their device. The public names are 
 here; the modules behind them are named after the book's concepts:
 
 - :mod:`tconvlib.shapes`      output sizes (``output_size``, ``conv_output_size``)
+                              and solvers/recipes (``output_padding_for``, ``decoder_params``,
+                              ``upsampling_recipes``, ``conv_input_sizes``)
 - :mod:`tconvlib.conv`        reference forward convolution (``conv1d``, ``conv2d``)
 - :mod:`tconvlib.transposed`  transposed convolution by painting, zero insertion or ``A.T``
 - :mod:`tconvlib.matrix`      the matrix view (``conv_matrix``)
+- :mod:`tconvlib.painting`    the painting view in pieces (``stamps``, ``crop_canvas``,
+                              ``projective_field``, ``multiplication_counts``,
+                              ``plot_painting``)
 - :mod:`tconvlib.overlap`     overlap maps (``overlap_count``)
 - :mod:`tconvlib.artifacts`   the checkerboard score (``phase_means``, ``checkerboard_score``)
 - :mod:`tconvlib.subpixel`    depth to space (``pixel_shuffle``, ``pixel_unshuffle``)
@@ -25,6 +30,10 @@ from .overlap import overlap_count
 from .artifacts import checkerboard_score, phase_means
 from .subpixel import pixel_shuffle, pixel_unshuffle
 from .shapes import conv_output_size, output_size
+from .shapes import (UpsamplingRecipe, conv_input_sizes, decoder_params, output_padding_for,
+                     upsampling_recipes)
+from .painting import (MultiplicationCounts, crop_canvas, multiplication_counts, plot_painting,
+                       projective_field, stamps)
 from .transposed import METHODS, conv_transpose1d, conv_transpose2d
 from .polyphase import (SubpixelGeometry, conv_transpose_polyphase, conv_transpose_subpixel,
                         polyphase_kernels, subpixel_geometry, subpixel_weight,
@@ -38,6 +47,17 @@ from .plotting import plot_matrices, plot_matrix, shade
 __all__ = [
     "output_size",
     "conv_output_size",
+    "output_padding_for",
+    "conv_input_sizes",
+    "decoder_params",
+    "upsampling_recipes",
+    "UpsamplingRecipe",
+    "stamps",
+    "crop_canvas",
+    "projective_field",
+    "multiplication_counts",
+    "MultiplicationCounts",
+    "plot_painting",
     "conv1d",
     "conv2d",
     "conv_transpose1d",

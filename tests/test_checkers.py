@@ -385,3 +385,162 @@ def test_pixel_shuffle_unshuffle_code():
     assert_hint("pixel-shuffle/unshuffle-code", swapped, "wrong order")
     assert_hint("pixel-shuffle/unshuffle-code", lambda y, r: y, "wrong shape")
     assert not verdict("pixel-shuffle/unshuffle-code", 3)
+
+
+# -- chapters 2 and 3: the painting view, the shape formula -----------------------------------
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+PAINTING_AND_SHAPES = {
+    "painting-view/projective-field", "painting-view/flip", "painting-view/multiplications",
+    "painting-view/paint2d", "shape-formula/size", "shape-formula/decoder-op",
+    "shape-formula/reachable", "shape-formula/decoder-code",
+}
+
+
+def test_painting_and_shape_exercises_are_registered():
+    assert PAINTING_AND_SHAPES <= set(exercise_ids())
+
+
+def test_painting_and_shape_answers_agree_with_torch():
+    # projective field of sample 2 (n=5, k=4, s=2, p=1): the support of an impulse response
+    e = torch.zeros(1, 1, 5, dtype=torch.float64)
+    e[..., 2] = 1
+    resp = F.conv_transpose1d(e, torch.ones(1, 1, 4, dtype=torch.float64), stride=2, padding=1)
+    assert verdict("painting-view/projective-field", torch.nonzero(resp[0, 0]).ravel().tolist())
+    # output size: n=7, k=3, s=3, p=2, op=1, d=2
+    n_out = F.conv_transpose1d(torch.ones(1, 1, 7), torch.ones(1, 1, 3), stride=3, padding=2,
+                               output_padding=1, dilation=2).shape[-1]
+    assert verdict("shape-formula/size", n_out)
+    # decoder output_padding for a 37 x 50 input, k=3, s=2, p=1
+    enc = F.conv2d(torch.ones(1, 1, 37, 50), torch.ones(1, 1, 3, 3), stride=2, padding=1)
+    ops = tuple(n - (2 * (m - 1) + 3 - 2) for n, m in zip((37, 50), enc.shape[-2:]))
+    assert verdict("shape-formula/decoder-op", ops)
+    # reachable sizes: every op that torch accepts (n=4, k=3, s=1, d=3)
+    sizes = []
+    for op in range(5):
+        try:
+            sizes.append(F.conv_transpose1d(torch.ones(1, 1, 4), torch.ones(1, 1, 3),
+                                            output_padding=op, dilation=3).shape[-1])
+        except RuntimeError:
+            pass
+    assert verdict("shape-formula/reachable", sizes)
+    # multiplications: painting = input pixels * taps * channels; zero insertion = output
+    # pixels * taps * channels
+    out = F.conv_transpose2d(torch.ones(1, 8, 16, 16), torch.ones(8, 4, 4, 4), stride=2,
+                             padding=1)
+    taps = 4 * 4 * 8 * 4
+    assert verdict("painting-view/multiplications", (16 * 16 * taps, out.shape[-2] *
+                                                      out.shape[-1] * taps))
+
+
+@pytest.mark.parametrize("answer, fragment", [
+    ([4, 5, 6, 7], "cropped from the front"),
+    ([1, 2, 3, 4], "stride spaces"),
+    ([2, 3, 4, 5], "not centred"),
+    ([3, 4, 5], "k consecutive"),
+    ("3456", "list of whole numbers"),
+    ([3.5, 4, 5, 6], "whole number"),
+])
+def test_projective_field_hints(answer, fragment):
+    assert_hint("painting-view/projective-field", answer, fragment)
+
+
+@pytest.mark.parametrize("answer, fragment", [
+    ("a", "reads the same backwards"), ("c", "do not overlap"), ("d", "only crops"),
+    ("e", "letters"), (2, "letters"),
+])
+def test_flip_hints(answer, fragment):
+    assert_hint("painting-view/flip", answer, fragment)
+
+
+def test_flip_right():
+    assert verdict("painting-view/flip", "(B)")
+
+
+@pytest.mark.parametrize("answer, fragment", [
+    ((524288, 131072), "zero insertion is the larger"),
+    ((4096, 16384), "C_in * C_out"),
+    ((16 * 4 * 32, 32 * 4 * 32), "along one dimension"),
+    ((131072, 28 * 28 * 16 * 32), "*padded*"),
+    ((131072, 1), "painting count is right"),
+    ((1, 1), "one product per input pixel"),
+])
+def test_multiplications_hints(answer, fragment):
+    assert_hint("painting-view/multiplications", answer, fragment)
+
+
+def good_paint2d(x, w, stride, padding):
+    kh, kw = w.shape
+    canvas = np.zeros((stride * (x.shape[0] - 1) + kh, stride * (x.shape[1] - 1) + kw))
+    for i, j in np.ndindex(*x.shape):
+        canvas[stride * i: stride * i + kh, stride * j: stride * j + kw] += x[i, j] * w
+    return canvas[padding: canvas.shape[0] - padding, padding: canvas.shape[1] - padding]
+
+
+def test_paint2d_right_and_wrong():
+    assert verdict("painting-view/paint2d", good_paint2d)
+    assert_hint("painting-view/paint2d",
+                lambda x, w, s, p: good_paint2d(x, w[::-1, ::-1], s, p), "rotated by 180")
+    assert_hint("painting-view/paint2d", lambda x, w, s, p: good_paint2d(x, w, s, 0),
+                "not cropped")
+    assert_hint("painting-view/paint2d", lambda x, w, s, p: good_paint2d(x, w, s, p)[1:],
+                "wrong output shape")
+    assert_hint("painting-view/paint2d", lambda x, w, s, p: 1 / 0, "ZeroDivisionError")
+    assert_hint("painting-view/paint2d", 3, "answer with a function")
+
+    def unfinished(x, w, s, p):
+        raise NotImplementedError
+    assert_hint("painting-view/paint2d", unfinished, "not implemented yet")
+
+
+@pytest.mark.parametrize("answer, fragment", [
+    (18, "footprint"), (23, "fence posts"), (22, "not p"), (24, "subtract 2p"),
+    (19, "adds op samples"), (0, "n_out = s(n_in - 1)"), ("20", "whole number"),
+])
+def test_size_hints(answer, fragment):
+    assert_hint("shape-formula/size", answer, fragment)
+
+
+@pytest.mark.parametrize("answer, fragment", [
+    ((1, 0), "(height, width)"), ((1, 1), "different output_padding"),
+    ((0, 2), "between 0 and stride - 1"), ((0, 1, 0), "pair"),
+])
+def test_decoder_op_hints(answer, fragment):
+    assert_hint("shape-formula/decoder-op", answer, fragment)
+
+
+@pytest.mark.parametrize("answer, fragment", [
+    ([10], "*or*"), ([11, 12, 13], "off by one"), ([9, 10, 11], "off by one"),
+    ([10, 11, 12, 13], "*smaller*"), ([5], "for every op"), ("10", "list of whole numbers"),
+])
+def test_reachable_hints(answer, fragment):
+    assert_hint("shape-formula/reachable", answer, fragment)
+
+
+def test_reachable_accepts_any_order():
+    assert verdict("shape-formula/reachable", (12, 10, 11))
+
+
+def good_decoder(size, layers):
+    sizes = [size]
+    for k, s, p in layers:
+        sizes.append((sizes[-1] + 2 * p - k) // s + 1)
+    ops = []
+    for idx in range(len(layers) - 1, -1, -1):
+        k, s, p = layers[idx]
+        ops.append(sizes[idx] - (s * (sizes[idx + 1] - 1) + k - 2 * p))
+    return ops
+
+
+def test_decoder_code_right_and_wrong():
+    assert verdict("shape-formula/decoder-code", good_decoder)
+    assert_hint("shape-formula/decoder-code", lambda n, layers: good_decoder(n, layers)[::-1],
+                "wrong order")
+    assert_hint("shape-formula/decoder-code", lambda n, layers: good_decoder(n, layers)[1:],
+                "one output_padding per layer")
+    assert_hint("shape-formula/decoder-code", lambda n, layers: [-1] * len(layers),
+                "never negative")
+    assert_hint("shape-formula/decoder-code", lambda n, layers: [0] * len(layers),
+                "run the encoder's sizes forward")
+    assert_hint("shape-formula/decoder-code", "ops", "answer with a function")
