@@ -13,6 +13,9 @@ here; the modules behind them are named after the book's concepts:
 - :mod:`tconvlib.subpixel`    depth to space (``pixel_shuffle``, ``pixel_unshuffle``)
 - :mod:`tconvlib.remedies`    checkerboard remedies (``icnr_``, ``blur_kernel``, ``blur2d``,
   ``frequency_response``, ``phase_imbalance``, ``upsample``, ``resize_conv2d``)
+- :mod:`tconvlib.alignment`   output-grid alignment and U-Net skip plans (``impulse_response``,
+  ``center_of_mass``, ``painted_center``, ``grid_offset``, ``decoder_plan``, ``unet_plan``,
+  ``crop_or_pad``, ``grid_shift``)
 - :mod:`tconvlib.layers`      torch modules (``ResizeConv2d``, ``SubPixelConv2d``,
   ``BlurredConvTranspose2d``, ``multiply_adds``); loaded lazily, only they import torch
 - :mod:`tconvlib.device`      the device helper for chapters (``default_device``)
@@ -31,6 +34,8 @@ from .shapes import conv_output_size, output_size
 from .transposed import METHODS, conv_transpose1d, conv_transpose2d
 from .remedies import (blur2d, blur_kernel, frequency_response, icnr_, phase_imbalance,
                        resize_conv2d, upsample)
+from .alignment import (DecoderPlan, center_of_mass, crop_or_pad, decoder_plan, grid_offset,
+                        grid_shift, impulse_response, painted_center, unet_plan)
 
 # -- chapter support: plotting and exercise checkers ------------------------------------------
 from .checkers import check
@@ -65,6 +70,15 @@ __all__ = [
     "phase_imbalance",
     "upsample",
     "resize_conv2d",
+    "impulse_response",
+    "center_of_mass",
+    "painted_center",
+    "grid_offset",
+    "DecoderPlan",
+    "decoder_plan",
+    "unet_plan",
+    "crop_or_pad",
+    "grid_shift",
     "ResizeConv2d",
     "SubPixelConv2d",
     "BlurredConvTranspose2d",
