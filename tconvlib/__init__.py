@@ -17,6 +17,14 @@ here; the modules behind them are named after the book's concepts:
 - :mod:`tconvlib.artifacts`   the checkerboard score (``phase_means``, ``checkerboard_score``)
 - :mod:`tconvlib.subpixel`    depth to space (``pixel_shuffle``, ``pixel_unshuffle``)
 - :mod:`tconvlib.polyphase`   the polyphase split and the sub-pixel form of a transposed conv
+
+- :mod:`tconvlib.remedies`    checkerboard remedies (``icnr_``, ``blur_kernel``, ``blur2d``,
+  ``frequency_response``, ``phase_imbalance``, ``upsample``, ``resize_conv2d``)
+- :mod:`tconvlib.alignment`   output-grid alignment and U-Net skip plans (``impulse_response``,
+  ``center_of_mass``, ``painted_center``, ``grid_offset``, ``decoder_plan``, ``unet_plan``,
+  ``crop_or_pad``, ``grid_shift``)
+- :mod:`tconvlib.layers`      torch modules (``ResizeConv2d``, ``SubPixelConv2d``,
+  ``BlurredConvTranspose2d``, ``multiply_adds``); loaded lazily, only they import torch
 - :mod:`tconvlib.device`      the device helper for chapters (``default_device``)
 - :mod:`tconvlib.plotting`    figures used by the chapters
 - :mod:`tconvlib.explorer`    explorers: live sliders in Jupyter, static players in the book
@@ -38,6 +46,11 @@ from .transposed import METHODS, conv_transpose1d, conv_transpose2d
 from .polyphase import (SubpixelGeometry, conv_transpose_polyphase, conv_transpose_subpixel,
                         polyphase_kernels, subpixel_geometry, subpixel_weight,
                         transposed_weight)
+
+from .remedies import (blur2d, blur_kernel, frequency_response, icnr_, phase_imbalance,
+                       resize_conv2d, upsample)
+from .alignment import (DecoderPlan, center_of_mass, crop_or_pad, decoder_plan, grid_offset,
+                        grid_shift, impulse_response, painted_center, unet_plan)
 
 # -- chapter support: plotting and exercise checkers ------------------------------------------
 from .checkers import check
@@ -83,6 +96,44 @@ __all__ = [
     "shade",
     "Explorer",
     "Animation",
+    "icnr_",
+    "blur_kernel",
+    "frequency_response",
+    "blur2d",
+    "phase_imbalance",
+    "upsample",
+    "resize_conv2d",
+    "impulse_response",
+    "center_of_mass",
+    "painted_center",
+    "grid_offset",
+    "DecoderPlan",
+    "decoder_plan",
+    "unet_plan",
+    "crop_or_pad",
+    "grid_shift",
+    "ResizeConv2d",
+    "SubPixelConv2d",
+    "BlurredConvTranspose2d",
+    "multiply_adds",
 ]
+
+# torch modules, imported on first use (PEP 562) so that numpy-only use never imports torch
+_LAZY = {"ResizeConv2d": "layers", "SubPixelConv2d": "layers",
+         "BlurredConvTranspose2d": "layers", "multiply_adds": "layers"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
 
 __version__ = "0.1.0"

@@ -1183,3 +1183,273 @@ register(
     fallback="run the encoder's sizes forward with the floor, then for each layer (last first) "
              "choose op so that the transposed conv returns the size that layer received.",
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapter 7: remedies for checkerboard artifacts; chapter 9: alignment and padding
+# ---------------------------------------------------------------------------------------------
+
+# -- remedies/phase-sums: the phase sums of a 3x3 all-ones kernel at stride 2 (by hand) ---------
+def _phase_sums(w, s):
+    w = np.asarray(w, dtype=float)
+    return np.array([[w[a::s, b::s].sum() for b in range(s)] for a in range(s)])
+
+
+register(
+    "remedies/phase-sums",
+    solve=lambda: _phase_sums(np.ones((3, 3)), 2),
+    normalize=lambda a: np.asarray(a, dtype=float),
+    hints=[
+        (lambda a, e: np.shape(a) == (2, 2) and np.allclose(a, e[::-1, ::-1]),
+         "right numbers, wrong places: phase (0, 0) collects the taps whose row AND column "
+         "indices are even (counting from 0)."),
+        (lambda a, e: np.shape(a) == (2, 2) and np.allclose(a, np.full((2, 2), 9 / 4)),
+         "that is the balanced ideal (the mean). Count the taps of each phase separately."),
+        (lambda a, e: np.shape(a) != (2, 2),
+         "answer with a 2x2 array: entry [a, b] is the sum of the taps w[u, v] with "
+         "u % 2 == a and v % 2 == b."),
+    ],
+    fallback="entry [a, b] sums the taps w[u, v] with u % 2 == a and v % 2 == b.",
+)
+
+
+# -- remedies/binomial-stride3: response of [1, 2, 1]/4 at the stride-3 frequency (derive) --------
+def _binomial_at_third():
+    from .remedies import blur_kernel, frequency_response
+
+    return float(frequency_response(blur_kernel("binomial", 3), 2 * np.pi / 3))
+
+
+register(
+    "remedies/binomial-stride3",
+    solve=_binomial_at_third,
+    normalize=lambda a: float(a),
+    hints=[
+        (lambda a, e: abs(a) < 1e-9,
+         "the binomial [1, 2, 1]/4 has a zero only where cos(w/2) = 0. Is w = 2*pi/3 such a "
+         "frequency?"),
+        (lambda a, e: abs(a - np.sqrt(e)) < 1e-9,
+         "|H(w)| for [1, 2, 1]/4 is a *square*: (1 + cos w)/2 = cos(w/2)**2."),
+        (lambda a, e: abs(a - 1.0) < 1e-9,
+         "1 is the response at w = 0 (a constant); evaluate at w = 2*pi/3."),
+    ],
+    fallback="write H(w) = (1/4)(1 + 2 e^{-iw} + e^{-2iw}) = e^{-iw} (1 + cos w)/2.",
+)
+
+
+# -- remedies/icnr-code: ICNR written by the student (code) --------------------------------------
+_ICNR_CASES = ((2, 3, 2, 3, 11), (3, 2, 1, 1, 12), (2, 1, 3, 5, 13))    # r, C, C_in, k, seed
+
+
+def _icnr_reference(variant="right"):
+    from .remedies import icnr_
+
+    out = []
+    for r, c, c_in, k, seed in _ICNR_CASES:
+        w = np.random.default_rng(seed).standard_normal((c * r * r, c_in, k, k))
+        if variant == "tiled":
+            w[...] = np.concatenate([w[::r * r]] * (r * r))
+        else:
+            icnr_(w, r)
+        out.append(w)
+    return tuple(out)
+
+
+def _run_icnr(answer):
+    if not callable(answer):
+        raise TypeError(f"answer with your function my_icnr, not {_describe(answer)}")
+    outputs = []
+    for r, c, c_in, k, seed in _ICNR_CASES:
+        w = np.random.default_rng(seed).standard_normal((c * r * r, c_in, k, k))
+        try:
+            got = answer(w.copy(), r)
+        except NotImplementedError:
+            raise
+        except Exception as exc:
+            raise ValueError(f"your function raised {type(exc).__name__} for r={r}, "
+                             f"shape {w.shape}: {exc}") from None
+        got = np.asarray(got, dtype=float)
+        if got.shape != w.shape:
+            raise ValueError(f"your function returned shape {got.shape} for a weight of shape "
+                             f"{w.shape}; return the initialized weight, same shape")
+        outputs.append(got)
+    return tuple(outputs)
+
+
+register(
+    "remedies/icnr-code",
+    solve=_icnr_reference,
+    compare=_same,
+    normalize=_run_icnr,
+    praise=f"your initialization equals tc.icnr_ on {len(_ICNR_CASES)} seeded weights.",
+    hints=[
+        (lambda a, e: _same(a, _icnr_reference("tiled")),
+         "you tiled the filters (weight[i] = sub[i % C]). pixel_shuffle takes the r*r channels "
+         "of one output channel from *consecutive* input channels c*r*r ... c*r*r + r*r - 1."),
+    ],
+    fallback="the r*r filters of each group c*r*r ... c*r*r + r*r - 1 must all equal the "
+             "group's first filter; run pixel_shuffle(conv2d(x, w), r) and look at a block.",
+)
+
+
+# -- remedies/macs: multiply-adds of sub-pixel conv vs resize-conv (by hand) ----------------------
+_MACS_EX = dict(c=8, k=3, r=2, h=8)
+
+
+def _macs_pair():
+    c, k, r, h = (_MACS_EX[n] for n in "ckrh")
+    subpixel = (h * h) * (c * r * r) * c * k * k       # conv at low resolution, C*r*r outputs
+    resize = (h * r) ** 2 * c * c * k * k               # conv at high resolution, C outputs
+    return (subpixel, resize)
+
+
+register(
+    "remedies/macs",
+    solve=_macs_pair,
+    normalize=lambda a: tuple(_whole_number(v) for v in a),
+    hints=[
+        (lambda a, e: a[0] == e[0] // (_MACS_EX["r"] ** 2),
+         "the sub-pixel conv has C*r*r output channels, not C."),
+        (lambda a, e: a[1] == e[1] // (_MACS_EX["r"] ** 2),
+         "the resize-conv runs at the *upsampled* resolution (h*r) x (h*r)."),
+    ],
+    fallback="multiply-adds of a conv = output pixels x output channels x C_in x k x k.",
+)
+
+
+# -- alignment/offset: grid offset of k = 3, s = 2, p = 1 (by hand) -------------------------------
+def _grid_offset_ex():
+    from .alignment import grid_offset
+
+    return grid_offset(3, 2, 1)
+
+
+register(
+    "alignment/offset",
+    solve=_grid_offset_ex,
+    normalize=lambda a: float(a),
+    hints=[
+        (lambda a, e: abs(a + e) < 1e-9,
+         "wrong sign, or the padding left out: padding p crops p positions at the start, "
+         "moving every stamp p positions earlier; a positive offset means later."),
+        (lambda a, e: abs(a) < 1e-9,
+         "the stamp's centre is at 2i + (k-1)/2 - p; the block of input pixel i is 2i, 2i+1, "
+         "whose centre is 2i + 1/2, not 2i."),
+    ],
+    fallback="offset = (k - 1)/2 - p - (s - 1)/2 output pixels.",
+)
+
+
+# -- alignment/output-padding: output_padding for n = 14 and n = 13 (by hand) -----------------------
+def _op_pair():
+    from .alignment import decoder_plan
+
+    return (decoder_plan(14).output_padding, decoder_plan(13).output_padding)
+
+
+register(
+    "alignment/output-padding",
+    solve=_op_pair,
+    normalize=lambda a: tuple(_whole_number(v) for v in a),
+    hints=[
+        (lambda a, e: a == e[::-1],
+         "swapped: n = 14 first, then n = 13."),
+        (lambda a, e: a == (0, 0) or a == (1, 1),
+         "the two sizes differ: both go to m = 7 at low resolution, but the transposed conv "
+         "returns 2(m - 1) - 2p + k = 13 without output_padding."),
+    ],
+    fallback="compute m = floor((n + 2 - 3)/2) + 1, then what the transposed conv returns.",
+)
+
+
+# -- alignment/pix2pix-shift: predict the shift of a k=4 decoder after a k=3 encoder ---------------
+def _pix2pix_shift():
+    from .alignment import DecoderPlan, grid_shift
+
+    return grid_shift(20, DecoderPlan(4, 2, 1, 0, (0, 0), 10, 20))
+
+
+register(
+    "alignment/pix2pix-shift",
+    solve=_pix2pix_shift,
+    normalize=lambda a: float(a),
+    hints=[
+        (lambda a, e: abs(a + e) < 1e-9,
+         "the magnitude is right; the sign says which way: compare where the encoder centres "
+         "pixel j (2j) with where the decoder paints it (2j + (4-1)/2 - 1)."),
+        (lambda a, e: abs(a) < 1e-9,
+         "the sizes match (20 -> 10 -> 20), but do the grids? Equal sizes do not mean aligned "
+         "pixels."),
+    ],
+    fallback="the shift is the decoder's stamp centre minus the encoder's window centre.",
+)
+
+
+# -- alignment/plan-code: output_padding for any n (code) --------------------------------------------
+_PLAN_SIZES = tuple(range(9, 41))
+
+
+def _run_plan(answer):
+    if not callable(answer):
+        raise TypeError(f"answer with your function up_params, not {_describe(answer)}")
+    out = []
+    for n in _PLAN_SIZES:
+        try:
+            got = answer(n)
+        except NotImplementedError:
+            raise
+        except Exception as exc:
+            raise ValueError(f"your function raised {type(exc).__name__} for n={n}: {exc}") \
+                from None
+        try:
+            out.append(tuple(int(v) for v in got))
+        except TypeError:
+            raise ValueError(f"return (kernel_size, padding, output_padding), got {got!r}") \
+                from None
+    return tuple(out)
+
+
+def _plan_reference():
+    from .alignment import decoder_plan
+
+    return tuple((p.kernel_size, p.padding, p.output_padding)
+                 for p in (decoder_plan(n) for n in _PLAN_SIZES))
+
+
+def _plan_sizes_ok(a):
+    from .shapes import output_size
+
+    try:
+        return all(len(t) == 3 and t[0] > 0 and t[1] >= 0 and 0 <= t[2] < 2
+                   and output_size((n + 1) // 2, t[0], 2, t[1], t[2]) == n
+                   for n, t in zip(_PLAN_SIZES, a))
+    except ValueError:
+        return False
+
+
+def _plan_aligned(a, e=None):
+    """Right size for every n and zero grid shift (any kernel that achieves both is right)."""
+    from .alignment import DecoderPlan, grid_shift
+
+    if not _plan_sizes_ok(a):
+        return False
+    return all(grid_shift(n, DecoderPlan(t[0], 2, t[1], t[2], (0, 0), (n + 1) // 2, n)) == 0
+               for n, t in zip(_PLAN_SIZES, a) if n >= 2 * (3 + t[0]) + 2)
+
+
+register(
+    "alignment/plan-code",
+    solve=_plan_reference,
+    compare=_plan_aligned,
+    normalize=_run_plan,
+    praise=f"right size and zero shift for every n in {_PLAN_SIZES[0]}..{_PLAN_SIZES[-1]}.",
+    hints=[
+        (lambda a, e: all(t[2] == 0 for t in a),
+         "with output_padding always 0, even sizes come back one short."),
+        (lambda a, e: _plan_sizes_ok(a),
+         "the sizes are right but the decoder grid is shifted (by half a pixel): after a k=3 "
+         "encoder, an even decoder kernel cannot line up, whatever the padding."),
+    ],
+    fallback="use the encoder's kernel and padding; output_padding makes up what the floor "
+             "in the encoder's size formula dropped.",
+)

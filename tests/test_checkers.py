@@ -544,3 +544,94 @@ def test_decoder_code_right_and_wrong():
     assert_hint("shape-formula/decoder-code", lambda n, layers: [0] * len(layers),
                 "run the encoder's sizes forward")
     assert_hint("shape-formula/decoder-code", "ops", "answer with a function")
+
+
+# -- chapters 7 (remedies) and 9 (alignment) ----------------------------------------------------
+
+def test_remedies_and_alignment_exercises_are_registered():
+    assert {"remedies/phase-sums", "remedies/binomial-stride3", "remedies/icnr-code",
+            "remedies/macs"} <= set(exercise_ids("remedies/"))
+    assert {"alignment/offset", "alignment/output-padding", "alignment/pix2pix-shift",
+            "alignment/plan-code"} <= set(exercise_ids("alignment/"))
+
+
+def test_remedies_phase_sums():
+    w = np.ones((3, 3))
+    right = np.array([[w[a::2, b::2].sum() for b in range(2)] for a in range(2)])
+    assert verdict("remedies/phase-sums", right)
+    assert_hint("remedies/phase-sums", right[::-1, ::-1], "wrong places")
+    assert_hint("remedies/phase-sums", np.full((2, 2), 2.25), "balanced ideal")
+    assert_hint("remedies/phase-sums", [1, 2, 3], "2x2 array")
+    assert not verdict("remedies/phase-sums", "four")
+
+
+def test_remedies_binomial_stride3():
+    w = 2 * np.pi / 3
+    right = abs(np.cos(w / 2)) ** 2          # independent closed form
+    assert verdict("remedies/binomial-stride3", right)
+    assert_hint("remedies/binomial-stride3", 0.0, "zero only where")
+    assert_hint("remedies/binomial-stride3", np.sqrt(right), "square")
+    assert_hint("remedies/binomial-stride3", 1.0, "w = 0")
+
+
+def test_remedies_icnr_code():
+    def right(w, r):
+        return np.repeat(w[:: r * r], r * r, axis=0)
+
+    def tiled(w, r):
+        return np.concatenate([w[:: r * r]] * (r * r))
+
+    def broken(w, r):
+        raise RuntimeError("oops")
+
+    def todo(w, r):
+        raise NotImplementedError
+
+    assert verdict("remedies/icnr-code", right)
+    assert_hint("remedies/icnr-code", tiled, "tiled the filters")
+    assert_hint("remedies/icnr-code", broken, "raised RuntimeError")
+    assert_hint("remedies/icnr-code", lambda w, r: w[:1], "returned shape")
+    assert not verdict("remedies/icnr-code", todo)
+    assert not verdict("remedies/icnr-code", 3)
+
+
+def test_remedies_macs():
+    c, k, r, h = 8, 3, 2, 8
+    right = (h * h * c * r * r * c * k * k, (h * r) ** 2 * c * c * k * k)
+    assert verdict("remedies/macs", right)
+    assert_hint("remedies/macs", (right[0] // 4, right[1]), "C*r*r output channels")
+    assert_hint("remedies/macs", (right[0], right[1] // 4), "upsampled")
+
+
+def test_alignment_offset():
+    right = (3 - 1) / 2 - 1 - (2 - 1) / 2
+    assert verdict("alignment/offset", right)
+    assert_hint("alignment/offset", 0, "centre is 2i + 1/2")
+    assert_hint("alignment/offset", right + 1, "crops p positions")   # padding left out
+
+
+def test_alignment_output_padding():
+    right = tuple(n - tc.output_size(tc.conv_output_size(n, 3, 2, 1), 3, 2, 1) for n in (14, 13))
+    assert verdict("alignment/output-padding", right)
+    assert_hint("alignment/output-padding", right[::-1], "swapped")
+    assert_hint("alignment/output-padding", (0, 0), "the two sizes differ")
+
+
+def test_alignment_pix2pix_shift():
+    right = (4 - 1) / 2 - 1 - ((3 - 1) / 2 - 1)       # decoder centre minus encoder centre
+    assert verdict("alignment/pix2pix-shift", right)
+    assert_hint("alignment/pix2pix-shift", -right, "which way")
+    assert_hint("alignment/pix2pix-shift", 0.0, "Equal sizes")
+
+
+def test_alignment_plan_code():
+    def right(n):
+        return 3, 1, (n + 2 - 3) % 2
+
+    assert verdict("alignment/plan-code", right)
+    assert_hint("alignment/plan-code", lambda n: (3, 1, 0), "even sizes come back one short")
+    assert verdict("alignment/plan-code", lambda n: (5, 2, (n + 1) % 2))   # another aligned plan
+    assert_hint("alignment/plan-code", lambda n: (4, 1, 0) if n % 2 == 0 else (4, 2, 1),
+                "half a pixel")
+    assert not verdict("alignment/plan-code", lambda n: (3, 1, 1))
+    assert_hint("alignment/plan-code", lambda n: 1 / 0, "raised ZeroDivisionError")
