@@ -99,3 +99,17 @@ def test_timings_are_recorded(ex, tmp_path, monkeypatch):
     rows = [json.loads(line) for line in log.read_text().splitlines()]
     assert [r["explorer"] for r in rows] == ["demo", "demo"]
     assert all(0 < r["seconds"] < 60 for r in rows)
+
+
+def test_widget_text_form_is_short_and_deterministic(ex):
+    # the text a notebook stores next to the live widget (and nbval compares): no PNG bytes
+    w = ex.widget()
+    text = repr(w)
+    assert text == repr(ex.widget())
+    assert "demo" in text and "k=[1, 2, 3]" in text and "PNG" not in text and len(text) < 200
+
+
+def test_player_script_finds_its_own_root(ex):
+    # two copies of one player on a page must each drive their own frame
+    html = ex.player()._repr_html_()
+    assert "document.currentScript" in html and "closest('div.tconv-player')" in html
