@@ -6,7 +6,10 @@ outputs are not touched) with ``TCONV_EXPLORER_TIMINGS`` set; every ``Explorer.r
 appends its time to that file. A player renders every combination of its controls once, and the
 live widget draws its first frame, so the timings are a full sweep of each explorer's
 parameter space: exactly the redraws a reader triggers by moving the sliders in Jupyter.
-Prints, per explorer, the number of redraws, p50 and p95, and PASS/FAIL against 100 ms at p95.
+Prints, per explorer, the number of redraws, p50 and p95 of the redraw's CPU time and of its
+wall-clock time, and PASS/FAIL against 100 ms at p95 of the CPU time. The verdict uses CPU time
+(the kernel thread's own work) because a shared, busy machine stretches wall-clock time with
+waits for a core; on an idle machine the two agree, and both are printed with the load average.
 
     python3 tasks.py bench                          # every benchmark in bench/
     .venv/bin/python bench/bench_explorers.py       # this one, every chapter
@@ -51,7 +54,8 @@ def run_chapter(path, timings):
     if timings.exists():
         for line in timings.read_text().splitlines():
             row = json.loads(line)
-            out[row["explorer"]].append(row["seconds"])
+            out[row["explorer"]].append((row.get("cpu_seconds", row["seconds"]),
+                                         row["seconds"]))
     return out
 
 
@@ -76,23 +80,27 @@ def main(argv=None):
             if not found:
                 print(f"{path.name}: no explorer")
             for name, secs in found.items():
-                ms = 1000 * np.asarray(secs)
-                rows.append((path.stem, name, len(ms), np.percentile(ms, 50),
-                             np.percentile(ms, 95), ms.max()))
+                ms = 1000 * np.asarray(secs)                      # columns: cpu, wall
+                cpu50, wall50 = np.percentile(ms, 50, axis=0)
+                cpu95, wall95 = np.percentile(ms, 95, axis=0)
+                rows.append((path.stem, name, len(ms), cpu50, cpu95, wall50, wall95))
 
     print()
-    print(f"Explorer redraw times (target: p95 < {TARGET_S * 1000:.0f} ms)")
-    head = f"{'chapter':<26} {'explorer':<44} {'redraws':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    print(f"Explorer redraw times in ms (target: p95 of CPU time < {TARGET_S * 1000:.0f} ms; "
+          f"{os.cpu_count()} cores, load average {load})")
+    head = (f"{'chapter':<24} {'explorer':<40} {'redraws':>7} {'cpu p50':>8} {'cpu p95':>8} "
+            f"{'wall p50':>8} {'wall p95':>8}")
     print(head)
     print("-" * len(head) + "  ------")
-    for chapter, name, n, p50, p95, worst in rows:
-        ok = p95 < TARGET_S * 1000
+    for chapter, name, n, cpu50, cpu95, wall50, wall95 in rows:
+        ok = cpu95 < TARGET_S * 1000
         failed |= not ok
-        print(f"{chapter[:26]:<26} {name[:44]:<44} {n:7d} {p50:7.1f} {p95:7.1f} {worst:7.1f}  "
-              f"{'PASS' if ok else 'FAIL'}")
+        print(f"{chapter[:24]:<24} {name[:40]:<40} {n:7d} {cpu50:8.1f} {cpu95:8.1f} "
+              f"{wall50:8.1f} {wall95:8.1f}  {'PASS' if ok else 'FAIL'}")
     if rows:
-        all_p95 = max(r[4] for r in rows)
-        print(f"\n{len(rows)} explorers; worst p95 {all_p95:.1f} ms: "
+        worst = max(rows, key=lambda r: r[4])
+        print(f"\n{len(rows)} explorers; worst CPU p95 {worst[4]:.1f} ms ({worst[1]}): "
               f"{'FAIL' if failed else 'PASS'}")
     return 1 if failed else 0
 
