@@ -275,16 +275,60 @@ def test_page_in_browser(name, site, browser):
             if launch.count():
                 problems.append(f"{launch.count()} launch button(s): they need a network")
 
+        if name == "search":               # the screenshot then shows the results
+            _check_search(page, base, problems)
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / (name.replace("/", "__") + ".png")), full_page=True)
 
         players = page.locator("div.tconv-player")
         for i in range(players.count()):
             _check_player(page, players.nth(i), f"player {i + 1} of {players.count()}", problems)
+            players.nth(i).screenshot(
+                path=str(SHOTS / f"{name.replace('/', '__')}__player{i + 1}.png"))
 
-        if name == "search":
-            _check_search(page, base, problems)
     finally:
         ctx.close()
     problems += console + failed + [f"request to another host (blocked): {u}" for u in offhost]
     assert not problems, f"{name}.html:\n  " + "\n  ".join(dict.fromkeys(problems))
+
+
+# -- the checks themselves, on players made here (no build needed) ---------------------------
+
+def _draw_bars(fig, frame):
+    fig.add_subplot().bar(range(frame + 1), 1)
+    return f"frame {frame}"
+
+
+def _draw_ignoring_s(fig, k, s):
+    fig.add_subplot().plot(range(k + 1))
+    return f"k={k}"                      # s changes nothing: a dead slider
+
+
+def _operate(browser, player):
+    import tconvlib as tc  # noqa: F401  -- the players come from the library
+
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_content(f"<html><body>{player._repr_html_()}{player._repr_html_()}</body></html>")
+    problems = []
+    roots = page.locator("div.tconv-player")
+    for i in range(roots.count()):
+        _check_player(page, roots.nth(i), f"copy {i + 1}", problems)
+    page.close()
+    return problems + errors
+
+
+def test_operating_players_animation_plays_and_pauses(browser):
+    import tconvlib as tc
+
+    assert _operate(browser, tc.Animation(_draw_bars, 4, figsize=(2, 1.5)).player()) == []
+
+
+def test_operating_players_finds_a_dead_slider(browser):
+    import tconvlib as tc
+
+    explorer = tc.Explorer(_draw_ignoring_s, {"k": [1, 2], "s": [1, 2, 3]}, figsize=(2, 1.5))
+    problems = _operate(browser, explorer.player())
+    assert problems == [f"copy {i}: moving slider s over its whole range never changed the image "
+                        f"or the caption (a dead slider)" for i in (1, 2)]

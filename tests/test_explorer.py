@@ -108,8 +108,3 @@ def test_widget_text_form_is_short_and_deterministic(ex):
     assert text == repr(ex.widget())
     assert "demo" in text and "k=[1, 2, 3]" in text and "PNG" not in text and len(text) < 200
 
-
-def test_player_script_finds_its_own_root(ex):
-    # two copies of one player on a page must each drive their own frame
-    html = ex.player()._repr_html_()
-    assert "document.currentScript" in html and "closest('div.tconv-player')" in html
