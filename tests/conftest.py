@@ -92,7 +92,9 @@ def book_build():
     env = dict(os.environ,
                PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
     env.pop("MPLBACKEND", None)   # figures are drawn inline by the kernels
-    shutil.rmtree(html, ignore_errors=True)
+    # a fresh build: a stale _build/.doctrees would let Sphinx skip re-reading (and
+    # re-executing) unchanged pages, and so skip the warnings they would raise
+    shutil.rmtree(root / "_build", ignore_errors=True)
     proc = subprocess.run([str(jb), "build", str(root), *BUILD_ARGS],
                           capture_output=True, text=True, env=env, cwd=root)
     return proc.returncode, proc.stdout + proc.stderr, html

@@ -282,6 +282,10 @@ def test_page_in_browser(name, site, browser):
 
         players = page.locator("div.tconv-player")
         for i in range(players.count()):
+            if not players.nth(i).is_visible():   # e.g. inside a collapsed solution: open it
+                page.evaluate("() => { document.querySelectorAll('.toggle-hidden').forEach("
+                              "e => e.classList.remove('toggle-hidden')); "
+                              "document.querySelectorAll('details').forEach(d => d.open = true); }")
             _check_player(page, players.nth(i), f"player {i + 1} of {players.count()}", problems)
             players.nth(i).screenshot(
                 path=str(SHOTS / f"{name.replace('/', '__')}__player{i + 1}.png"))
