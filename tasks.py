@@ -106,7 +106,7 @@ def ensure_chromium():
     _say("installing Debian's chromium for the browser test")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     subprocess.run([apt, "update", "-q"], env=env, check=False)
-    rc = subprocess.run([apt, "install", "-y", "-q", "--no-install-recommends", "chromium"],
+    rc = subprocess.run([apt, "install", "-y", "-q", "chromium"],
                         env=env).returncode
     if rc:
         _say(f"apt-get install chromium failed ({rc}); the browser test will fail")

@@ -28,7 +28,6 @@ import functools
 import http.server
 import json
 import os
-import re
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -66,7 +65,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site(book_build):
     returncode, log, html = book_build
     if returncode != 0:
@@ -80,7 +79,7 @@ def site(book_build):
     server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")       # closed when this module's tests end
 def browser():
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: `python3 tasks.py test` installs Debian's chromium "
