@@ -3,10 +3,13 @@
 
     python3 tasks.py book      build the HTML book into _build/html
     python3 tasks.py test      run every test: unit tests and doctests, nbval (strict) on every
-                               chapter, and the book build with warnings as errors
+                               chapter, the book build with warnings as errors, and every page
+                               of the built book in headless chromium, offline (installs
+                               Debian's chromium first when /usr/bin/chromium is missing)
     python3 tasks.py execute [NOTEBOOK ...]
                                Restart & Run All: store fresh outputs in the chapter notebooks
-    python3 tasks.py bench     run the benchmarks in bench/ (they print ratios against torch)
+    python3 tasks.py bench     run the benchmarks in bench/ (ratios against torch; explorer
+                               redraw times against 100 ms at p95)
     python3 tasks.py student   the student edition: every chapter without its solutions, run
                                top to bottom, in _build/student/ (notebooks) and
                                _build/student/_build/html/ (HTML)
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -85,9 +89,36 @@ def build_book():
     return rc
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def ensure_chromium():
+    """Install Debian's chromium for the browser test (tests/test_browser.py) if it is missing.
+
+    A test tool never downloads a browser; the system's package manager installs it (as root,
+    non-interactive). Without root or apt-get this says how, and the browser test then fails.
+    """
+    if CHROMIUM.exists():
+        return
+    apt = shutil.which("apt-get")
+    root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if not (apt and root):
+        _say(f"{CHROMIUM} is missing and cannot be installed here (needs root and apt-get): "
+             f"run `sudo apt-get install -y chromium`; the browser test will fail without it")
+        return
+    _say("installing Debian's chromium for the browser test")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run([apt, "update", "-q"], env=env, check=False)
+    rc = subprocess.run([apt, "install", "-y", "-q", "chromium"],
+                        env=env).returncode
+    if rc:
+        _say(f"apt-get install chromium failed ({rc}); the browser test will fail")
+
+
 def test(extra=()):
     """Every test, in one pytest run so that its summary line counts them all."""
     ensure_env()
+    ensure_chromium()
     return _run([PY, "-m", "pytest", "tests", "tconvlib", "chapters", "--nbval",
                  "--nbval-current-env", "--nbval-cell-timeout=300",
                  "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-ra", *extra])

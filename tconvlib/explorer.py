@@ -13,7 +13,7 @@ An :class:`Animation` is the same player with one control, ``frame``, and a Play
 
 Both faces call the same :meth:`Explorer.render`, which is what the redraw benchmark times
 (``bench/bench_explorers.py``: set ``TCONV_EXPLORER_TIMINGS`` to a file and every render appends
-its time there).
+its wall-clock and CPU time there).
 
 The drawing function receives a cleared matplotlib figure and the parameters as keywords; it
 may return a short caption (plain text). If it raises ``ValueError`` (an impossible
@@ -25,6 +25,9 @@ Conventions for chapters
 - The explorer is built in one cell, the live widget is shown by a cell tagged ``remove-cell``
   (it cannot work in static HTML), and the player by the next cell (shown in the book).
 - Keep a player under :data:`MAX_FRAMES` frames: pick a few values per control.
+- A redraw must stay well under 100 ms. Most of matplotlib's time goes into axis ticks and
+  text: leave ticks off where the picture does not need them (``ax.set_xticks([])``), prefer
+  a few labels to many, and never call ``tight_layout`` in ``draw``.
 """
 
 from __future__ import annotations
@@ -129,7 +132,7 @@ class Explorer:
         if missing or extra:
             raise TypeError(f"render() needs exactly the controls {list(self.controls)}; "
                             f"missing {sorted(missing)}, unknown {sorted(extra)}")
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.thread_time()
         fig = self._figure()
         try:
             caption = self.draw(fig, **params)
@@ -139,15 +142,16 @@ class Explorer:
             buf = io.BytesIO()
             fig.savefig(buf, format="png", dpi=self.dpi, metadata={"Software": None})
             png = buf.getvalue()
-        self._record(time.perf_counter() - start)
+        self._record(time.perf_counter() - start, time.thread_time() - cpu_start)
         return png, "" if caption is None else str(caption)
 
-    def _record(self, seconds):
+    def _record(self, seconds, cpu_seconds):
+        """Append one redraw's wall-clock and CPU (this thread's) time to the timings file."""
         path = os.environ.get("TCONV_EXPLORER_TIMINGS")
         if path:
             with open(path, "a", encoding="utf-8") as f:
                 f.write(json.dumps({"explorer": self.title or self.draw.__name__,
-                                    "seconds": seconds}) + "\n")
+                                    "seconds": seconds, "cpu_seconds": cpu_seconds}) + "\n")
 
     def combinations(self):
         """Every combination of control values, in player order (last control fastest)."""
@@ -182,7 +186,10 @@ class Explorer:
         for s in sliders.values():
             s.observe(redraw, names="value")
         redraw()
-        box = widgets.VBox([widgets.HBox(list(sliders.values())), image, caption])
+        box = _live_box_class()([widgets.HBox(list(sliders.values())), image, caption])
+        spec = ", ".join(f"{n}={list(v)}" for n, (v, _) in self.controls.items())
+        box.text = (f"<live explorer {self.title!r}: sliders {spec} "
+                    f"(they redraw the figure in a running Jupyter kernel)>")
         box.redraw = redraw          # for tests: operate the explorer without a browser
         box.sliders = sliders
         box.image = image
@@ -211,6 +218,29 @@ class Explorer:
             captions.append(text)
         return Player(self.title, self.controls, frames, captions, play=play,
                       interval_ms=interval_ms)
+
+
+_LIVE_BOX = []
+
+
+def _live_box_class():
+    """A VBox whose plain-text form is one short line.
+
+    ipywidgets' own repr lists every child with its value, the PNG bytes of the image
+    included; that text is what a notebook stores next to the widget (and what nbval
+    compares), so it must be short and deterministic.
+    """
+    if not _LIVE_BOX:
+        import ipywidgets as widgets
+
+        class ExplorerBox(widgets.VBox):
+            text = "<live explorer>"
+
+            def __repr__(self):
+                return self.text
+
+        _LIVE_BOX.append(ExplorerBox)
+    return _LIVE_BOX[0]
 
 
 class Animation(Explorer):
@@ -249,7 +279,9 @@ class Animation(Explorer):
 
 _JS = """
 (function () {
-  var root = document.getElementById(%(id)s);
+  // the player is this script's parent (robust even if a page shows one player twice)
+  var me = document.currentScript;
+  var root = (me && me.closest('div.tconv-player')) || document.getElementById(%(id)s);
   var data = JSON.parse(root.querySelector('script[type="application/json"]').textContent);
   var inputs = root.querySelectorAll('input[type=range]');
   var img = root.querySelector('img.tconv-frame');

@@ -66,3 +66,35 @@ def make_arrays(cfg, transposed=True):
 
 def torch_or_none(a, device="cpu"):
     return None if a is None else torch.as_tensor(a, device=device)
+
+
+@pytest.fixture(scope="session")
+def book_build():
+    """Build the book once per test session, as ``python3 tasks.py book`` does (same flags).
+
+    Returns ``(returncode, log, html_dir)``; tests/test_book.py checks the build itself,
+    tests/test_browser.py opens its pages. ``TCONV_REUSE_BUILD=1`` reuses an existing
+    ``_build/html`` instead (for working on the browser test alone).
+    """
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root))
+    from tasks import BUILD_ARGS   # the same flags as `python3 tasks.py book`
+
+    html = root / "_build" / "html"
+    if os.environ.get("TCONV_REUSE_BUILD") == "1" and (html / "index.html").exists():
+        return 0, "(reused an existing build: TCONV_REUSE_BUILD=1)", html
+    jb = Path(sys.executable).with_name("jupyter-book")
+    env = dict(os.environ,
+               PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+    env.pop("MPLBACKEND", None)   # figures are drawn inline by the kernels
+    # a fresh build: a stale _build/.doctrees would let Sphinx skip re-reading (and
+    # re-executing) unchanged pages, and so skip the warnings they would raise
+    shutil.rmtree(root / "_build", ignore_errors=True)
+    proc = subprocess.run([str(jb), "build", str(root), *BUILD_ARGS],
+                          capture_output=True, text=True, env=env, cwd=root)
+    return proc.returncode, proc.stdout + proc.stderr, html

@@ -1,20 +1,15 @@
 """The book builds with warnings as errors (-W -n --keep-going), and the pages are there.
 
-This is the main job's check: it runs the same build as ``python3 tasks.py book``.
+This is the main job's check: the ``book_build`` fixture (tests/conftest.py) runs the same
+build as ``python3 tasks.py book``, once per session; tests/test_browser.py reuses it.
 """
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from tasks import BUILD_ARGS  # noqa: E402  -- the same flags as `python3 tasks.py book`
 
 
 def _toc_files():
@@ -32,17 +27,9 @@ def test_every_chapter_notebook_is_in_the_toc():
 
 
 @pytest.mark.slow
-def test_book_builds_without_warnings():
-    jb = Path(sys.executable).with_name("jupyter-book")
-    env = dict(os.environ,
-               PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
-    env.pop("MPLBACKEND", None)   # figures are drawn inline by the kernels
-    html = ROOT / "_build" / "html"
-    shutil.rmtree(html, ignore_errors=True)
-    proc = subprocess.run([str(jb), "build", str(ROOT), *BUILD_ARGS],
-                          capture_output=True, text=True, env=env, cwd=ROOT)
-    log = proc.stdout + proc.stderr
-    assert proc.returncode == 0, log[-6000:]
+def test_book_builds_without_warnings(book_build):
+    returncode, log, html = book_build        # the session's one build (tests/conftest.py)
+    assert returncode == 0, log[-6000:]
     # Sphinx's own warnings (-W already makes them fatal; this names them). The kernels'
     # "[IPKernelApp] WARNING | ... TCP without encryption" notice is not a Sphinx warning.
     warnings = [line for line in log.splitlines() if "WARNING:" in line]

@@ -98,4 +98,13 @@ def test_timings_are_recorded(ex, tmp_path, monkeypatch):
     ex.render(k=3, s=1)
     rows = [json.loads(line) for line in log.read_text().splitlines()]
     assert [r["explorer"] for r in rows] == ["demo", "demo"]
-    assert all(0 < r["seconds"] < 60 for r in rows)
+    assert all(0 < r["seconds"] < 60 and 0 <= r["cpu_seconds"] < 60 for r in rows)
+
+
+def test_widget_text_form_is_short_and_deterministic(ex):
+    # the text a notebook stores next to the live widget (and nbval compares): no PNG bytes
+    w = ex.widget()
+    text = repr(w)
+    assert text == repr(ex.widget())
+    assert "demo" in text and "k=[1, 2, 3]" in text and "PNG" not in text and len(text) < 200
+

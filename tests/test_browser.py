@@ -1,0 +1,337 @@
+"""The built book in a real browser, offline: every page, headless Debian chromium.
+
+The book built by the session's ``book_build`` fixture (tests/conftest.py, the same build as
+``python3 tasks.py book``) is served on 127.0.0.1 and every page is opened in headless chromium
+(``/usr/bin/chromium``; ``python3 tasks.py test`` installs Debian's package when it is missing,
+a test tool never downloads a browser). Every request to another host is blocked, twice over:
+the browser resolves no other host name, and a request filter aborts (and records) any request
+that leaves 127.0.0.1. A page fails on
+
+- any console error or uncaught page error;
+- any request to another host, any failed local request (HTTP status >= 400 or a network error);
+- any formula left untypeset: MathJax must have finished, every ``.math`` element must hold a
+  typeset ``mjx-container``, no MathJax error box, and no raw ``$$``, ``\\(``, ``\\[`` or
+  ``$\\cmd`` left in the page's text outside code;
+- any broken image (``naturalWidth`` 0 once loaded);
+- a live-widget output left in the HTML (nothing can render it offline: a dead widget);
+- an explorer player that does not change what it shows when operated: each range input is
+  moved with the keyboard across its whole range and must change the frame or the caption; a
+  Play button must advance the frames, and Pause must stop them;
+- on chapter pages: no download button for the chapter's ``.ipynb``, or one that does not serve
+  the notebook; any launch button (Binder, Colab, JupyterHub, Thebe need a network).
+
+The search page is also queried, to show that search works from the build alone. A full-page
+screenshot of every page is saved under ``_build/screenshots/`` (a build artifact to look at).
+"""
+
+import functools
+import http.server
+import json
+import os
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path(os.environ.get("TCONV_CHROMIUM", "/usr/bin/chromium"))
+SHOTS = ROOT / "_build" / "screenshots"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage",
+         # no name resolves except the local server's: nothing can reach another host
+         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+
+pytestmark = pytest.mark.slow
+
+
+def _pages():
+    """Every page of the book: the table of contents plus Sphinx's own pages (index.html is
+    Jupyter Book's redirect to the root page)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [c["file"] for c in part["chapters"]]
+    return files + ["index", "search", "genindex"]
+
+
+PAGES = _pages()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(book_build):
+    returncode, log, html = book_build
+    if returncode != 0:
+        pytest.fail("the book did not build (see test_book.py):\n" + log[-3000:])
+    handler = functools.partial(_QuietHandler, directory=str(html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", html
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")       # closed when this module's tests end
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `python3 tasks.py test` installs Debian's chromium "
+                    f"(apt-get install -y chromium) before running the tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
+        yield b
+        b.close()
+
+
+def test_every_built_page_is_checked(site):
+    _, html = site
+    built = {str(p.relative_to(html).with_suffix("")) for p in html.rglob("*.html")
+             if p.relative_to(html).parts[0] != "_static"}       # the theme's template macros
+    assert built <= set(PAGES), f"pages the browser test does not open: {sorted(built - set(PAGES))}"
+
+
+# -- checks run inside the page ---------------------------------------------------------------
+
+MATH_JS = """
+async () => {
+  const M = window.MathJax;
+  const nodes = [...document.querySelectorAll('.math')];
+  if (M && M.startup && M.startup.promise) { await M.startup.promise; }
+  const out = {loaded: !!(M && M.startup && M.startup.promise), n: nodes.length,
+               untypeset: [], errors: [], raw: []};
+  for (const el of nodes) {
+    if (!el.querySelector('mjx-container')) out.untypeset.push(el.textContent.slice(0, 80));
+  }
+  for (const el of document.querySelectorAll('mjx-merror')) {
+    out.errors.push((el.getAttribute('data-mjx-error') || el.textContent).slice(0, 120));
+  }
+  const skip = 'PRE, CODE, SCRIPT, STYLE, TEXTAREA, MJX-CONTAINER, KBD, SAMP';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const raw = /\\$\\$|\\\\\\(|\\\\\\)|\\\\\\[|\\\\\\]|\\$\\\\[A-Za-z]|\\\\begin\\{/;
+  for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+    const p = t.parentElement;
+    if (p && p.closest(skip)) continue;
+    const m = raw.exec(t.textContent);
+    if (m) {
+      const i = Math.max(0, m.index - 30);
+      out.raw.push(t.textContent.slice(i, m.index + 50).replace(/\\s+/g, ' '));
+    }
+  }
+  return out;
+}
+"""
+
+IMAGES_JS = """
+async () => {
+  const imgs = [...document.images];
+  imgs.forEach(i => { i.loading = 'eager'; });
+  await Promise.all(imgs.map(i => (i.complete && i.naturalWidth) || !i.getAttribute('src') ? null
+    : new Promise(r => { i.addEventListener('load', r); i.addEventListener('error', r);
+                         setTimeout(r, 10000); })));
+  return imgs.filter(i => i.getAttribute('src') && i.naturalWidth === 0)
+             .map(i => i.getAttribute('src').slice(0, 100));
+}
+"""
+
+# what a player shows: its image, its caption, its frame number
+STATE_JS = """
+r => { const img = r.querySelector('img.tconv-frame');
+       return {src: img.getAttribute('src') || '', cap: r.querySelector('.tconv-caption').textContent,
+               frame: r.getAttribute('data-frame'),
+               broken: !!img.getAttribute('src') && img.complete && img.naturalWidth === 0}; }
+"""
+
+
+def _check_player(page, root, label, problems):
+    """Operate one player like a reader: every slider over its range; Play, then Pause."""
+    inputs = root.locator("input[type=range]")
+    for j in range(inputs.count()):
+        inp = inputs.nth(j)
+        name = inp.get_attribute("aria-label") or f"control {j}"
+        lo, hi = int(inp.get_attribute("min")), int(inp.get_attribute("max"))
+        start = int(inp.input_value())
+        if hi <= lo:
+            problems.append(f"{label}: slider {name} has a single value: it can never move")
+            continue
+        inp.scroll_into_view_if_needed()
+        inp.focus()
+        keys = (["ArrowRight"] * (hi - start) + ["ArrowLeft"] * (hi - lo)
+                + ["ArrowRight"] * (start - lo))
+        shown_changes = 0
+        before = root.evaluate(STATE_JS)
+        for key in keys:
+            page.keyboard.press(key)
+            after = root.evaluate(STATE_JS)
+            if after["frame"] == before["frame"]:
+                problems.append(f"{label}: pressing {key} on slider {name} did not change "
+                                f"the frame")
+                break
+            if after["broken"]:
+                problems.append(f"{label}: frame {after['frame']} is a broken image")
+            shown_changes += (after["src"], after["cap"]) != (before["src"], before["cap"])
+            before = after
+        if int(inp.input_value()) != start:
+            problems.append(f"{label}: slider {name} did not come back to its start value")
+        if shown_changes == 0:
+            problems.append(f"{label}: moving slider {name} over its whole range never changed "
+                            f"the image or the caption (a dead slider)")
+    play = root.locator("button.tconv-play")
+    if play.count():
+        play.scroll_into_view_if_needed()
+        first = root.evaluate(STATE_JS)
+        play.click()
+        try:
+            root.page.wait_for_function(
+                "([r, f]) => r.getAttribute('data-frame') !== f",
+                arg=[root.element_handle(), first["frame"]], timeout=10000)
+        except Exception:
+            problems.append(f"{label}: Play did not advance the frames within 10 s")
+        else:
+            playing = root.evaluate(STATE_JS)
+            if (playing["src"], playing["cap"]) == (first["src"], first["cap"]):
+                problems.append(f"{label}: Play changed the frame number but not the picture")
+        play.click()                                                     # pause
+        paused = root.get_attribute("data-frame")
+        page.wait_for_timeout(1600)
+        if root.get_attribute("data-frame") != paused:
+            problems.append(f"{label}: Pause did not stop the animation")
+
+
+def _check_search(page, base, problems):
+    page.goto(f"{base}/search.html?q=convolution", wait_until="load")
+    try:
+        page.wait_for_selector("#search-results li, ul.search li", timeout=15000)
+    except Exception:
+        problems.append("search for 'convolution' found nothing (the local index did not load?)")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_in_browser(name, site, browser):
+    base, html = site
+    netloc = urlsplit(base).netloc
+    problems, console, offhost, failed = [], [], [], []
+
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+
+    def gate(route):
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != netloc:
+            offhost.append(url)
+            route.abort("blockedbyclient")
+        else:
+            route.continue_()
+
+    ctx.route("**/*", gate)
+    page = ctx.new_page()
+    page.on("console", lambda m: m.type == "error" and console.append(
+        f"console error: {m.text} ({m.location.get('url', '')}:{m.location.get('lineNumber', '')})"))
+    page.on("pageerror", lambda e: console.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: urlsplit(r.url).netloc == netloc and failed.append(
+        f"failed local request: {r.url} ({r.failure})"))
+    page.on("response", lambda r: r.status >= 400 and failed.append(
+        f"HTTP {r.status}: {r.url}"))
+    try:
+        page.goto(f"{base}/{name}.html", wait_until="load")
+        if (html / f"{name}.html").read_text().find('http-equiv="Refresh"') >= 0:
+            # a redirect page (index.html): check the page it leads to has loaded
+            page.wait_for_url(lambda url: not url.endswith(f"/{name}.html"), timeout=10000)
+            page.wait_for_load_state("load")
+        math = page.evaluate(MATH_JS)
+        if math["n"] and not math["loaded"]:
+            problems.append(f"MathJax did not load, {math['n']} formulas left as TeX")
+        problems += [f"formula not typeset: {t!r}" for t in math["untypeset"][:5]]
+        problems += [f"MathJax error: {t!r}" for t in math["errors"][:5]]
+        problems += [f"raw TeX in the page text: {t!r}" for t in math["raw"][:5]]
+        problems += [f"broken image: {src}" for src in page.evaluate(IMAGES_JS)]
+
+        dead = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
+        if dead:
+            problems.append(f"{dead} live-widget output(s) in the HTML: nothing renders them "
+                            f"offline; tag the widget cell remove-cell and show a player")
+
+        if name.startswith("chapters/"):
+            stem = Path(name).name
+            links = page.locator(f'a[href$="{stem}.ipynb"]')
+            if not links.count():
+                problems.append("no download button for the chapter's .ipynb")
+            else:
+                href = links.first.get_attribute("href")
+                got = page.evaluate("async u => { const r = await fetch(u); "
+                                    "return [r.status, await r.text()]; }", href)
+                if got[0] != 200 or "nbformat" not in json.loads(got[1] or "{}"):
+                    problems.append(f"the .ipynb download ({href}) is not the notebook")
+            launch = page.locator('[class*="launch"] a, a[href*="binder"], a[href*="colab"]')
+            if launch.count():
+                problems.append(f"{launch.count()} launch button(s): they need a network")
+
+        if name == "search":               # the screenshot then shows the results
+            _check_search(page, base, problems)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / (name.replace("/", "__") + ".png")), full_page=True)
+
+        players = page.locator("div.tconv-player")
+        for i in range(players.count()):
+            if not players.nth(i).is_visible():   # e.g. inside a collapsed solution: open it
+                page.evaluate("() => { document.querySelectorAll('.toggle-hidden').forEach("
+                              "e => e.classList.remove('toggle-hidden')); "
+                              "document.querySelectorAll('details').forEach(d => d.open = true); }")
+            _check_player(page, players.nth(i), f"player {i + 1} of {players.count()}", problems)
+            players.nth(i).screenshot(
+                path=str(SHOTS / f"{name.replace('/', '__')}__player{i + 1}.png"))
+
+    finally:
+        ctx.close()
+    problems += console + failed + [f"request to another host (blocked): {u}" for u in offhost]
+    assert not problems, f"{name}.html:\n  " + "\n  ".join(dict.fromkeys(problems))
+
+
+# -- the checks themselves, on players made here (no build needed) ---------------------------
+
+def _draw_bars(fig, frame):
+    fig.add_subplot().bar(range(frame + 1), 1)
+    return f"frame {frame}"
+
+
+def _draw_ignoring_s(fig, k, s):
+    fig.add_subplot().plot(range(k + 1))
+    return f"k={k}"                      # s changes nothing: a dead slider
+
+
+def _operate(browser, player):
+    import tconvlib as tc  # noqa: F401  -- the players come from the library
+
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_content(f"<html><body>{player._repr_html_()}{player._repr_html_()}</body></html>")
+    problems = []
+    roots = page.locator("div.tconv-player")
+    for i in range(roots.count()):
+        _check_player(page, roots.nth(i), f"copy {i + 1}", problems)
+    page.close()
+    return problems + errors
+
+
+def test_operating_players_animation_plays_and_pauses(browser):
+    import tconvlib as tc
+
+    assert _operate(browser, tc.Animation(_draw_bars, 4, figsize=(2, 1.5)).player()) == []
+
+
+def test_operating_players_finds_a_dead_slider(browser):
+    import tconvlib as tc
+
+    explorer = tc.Explorer(_draw_ignoring_s, {"k": [1, 2], "s": [1, 2, 3]}, figsize=(2, 1.5))
+    problems = _operate(browser, explorer.player())
+    assert problems == [f"copy {i}: moving slider s over its whole range never changed the image "
+                        f"or the caption (a dead slider)" for i in (1, 2)]
