@@ -11,6 +11,10 @@ here; the modules behind them are named after the book's concepts:
 - :mod:`tconvlib.overlap`     overlap maps (``overlap_count``)
 - :mod:`tconvlib.artifacts`   the checkerboard score (``phase_means``, ``checkerboard_score``)
 - :mod:`tconvlib.subpixel`    depth to space (``pixel_shuffle``, ``pixel_unshuffle``)
+- :mod:`tconvlib.remedies`    checkerboard remedies (``icnr_``, ``blur_kernel``, ``blur2d``,
+  ``frequency_response``, ``phase_imbalance``, ``upsample``, ``resize_conv2d``)
+- :mod:`tconvlib.layers`      torch modules (``ResizeConv2d``, ``SubPixelConv2d``,
+  ``BlurredConvTranspose2d``, ``multiply_adds``); loaded lazily, only they import torch
 - :mod:`tconvlib.device`      the device helper for chapters (``default_device``)
 - :mod:`tconvlib.plotting`    figures used by the chapters
 - :mod:`tconvlib.explorer`    explorers: live sliders in Jupyter, static players in the book
@@ -25,6 +29,8 @@ from .artifacts import checkerboard_score, phase_means
 from .subpixel import pixel_shuffle, pixel_unshuffle
 from .shapes import conv_output_size, output_size
 from .transposed import METHODS, conv_transpose1d, conv_transpose2d
+from .remedies import (blur2d, blur_kernel, frequency_response, icnr_, phase_imbalance,
+                       resize_conv2d, upsample)
 
 # -- chapter support: plotting and exercise checkers ------------------------------------------
 from .checkers import check
@@ -52,6 +58,35 @@ __all__ = [
     "shade",
     "Explorer",
     "Animation",
+    "icnr_",
+    "blur_kernel",
+    "frequency_response",
+    "blur2d",
+    "phase_imbalance",
+    "upsample",
+    "resize_conv2d",
+    "ResizeConv2d",
+    "SubPixelConv2d",
+    "BlurredConvTranspose2d",
+    "multiply_adds",
 ]
+
+# torch modules, imported on first use (PEP 562) so that numpy-only use never imports torch
+_LAZY = {"ResizeConv2d": "layers", "SubPixelConv2d": "layers",
+         "BlurredConvTranspose2d": "layers", "multiply_adds": "layers"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
 
 __version__ = "0.1.0"
