@@ -1453,3 +1453,442 @@ register(
     fallback="use the encoder's kernel and padding; output_padding makes up what the floor "
              "in the encoder's size formula dropped.",
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapters 10, 11 and 12: applications, misconceptions tested, running on a GPU
+# ---------------------------------------------------------------------------------------------
+# Every expected answer below is computed from the exercise's parameters with tconvlib (or, for
+# the code exercises, by running the learner's function against tconvlib / torch).
+from .artifacts import checkerboard_score  # noqa: E402
+from .transposed import conv_transpose1d, conv_transpose2d  # noqa: E402
+
+
+def _number(answer):
+    """``answer`` as a float (any real number; bools are refused)."""
+    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Real):
+        raise TypeError(f"answer with a number, got {_describe(answer)}")
+    return float(answer)
+
+
+def _pair_of(convert, what):
+    def normalize(answer):
+        if not (isinstance(answer, (tuple, list)) and len(answer) == 2):
+            raise TypeError(f"answer with a pair {what}, got {_describe(answer)}")
+        return tuple(convert(v) for v in answer)
+    return normalize
+
+
+# -- misconceptions/size: output size and the output_padding that gives 8 ---------------------
+_MC_SIZE = dict(n=4, k=3, s=2, p=1, target=8)
+
+
+def _mc_size():
+    e = _MC_SIZE
+    size = output_size(e["n"], e["k"], e["s"], e["p"])
+    return size, e["target"] - size
+
+
+register(
+    "misconceptions/size",
+    solve=_mc_size,
+    normalize=_pair_of(_whole_number, "(size, output_padding)"),
+    hints=[
+        (lambda a, e: a[0] == e[0] + 4 * _MC_SIZE["p"],
+         "padding crops a transposed convolution's output, it does not add to it: subtract "
+         "2p, do not add it."),
+        (lambda a, e: a[0] == _MC_SIZE["s"] * _MC_SIZE["n"],
+         "the output is not simply s times the input: use s(n - 1) + k - 2p + output_padding."),
+        (lambda a, e: a[0] == e[0] and a[1] != e[1],
+         "the size is right; output_padding adds samples at the end to reach the target."),
+        (lambda a, e: a[1] == _MC_SIZE["target"] - a[0] and a[0] != e[0],
+         "your output_padding is consistent with your size, but the size is not right: "
+         "s(n - 1) + k - 2p."),
+    ],
+    fallback="n_out = s(n - 1) + k - 2p + output_padding.",
+)
+
+
+# -- misconceptions/phase-sums: the two interior values of a k=4, s=2 response ------------------
+_MC_PHASE = dict(w=(1.0, 2.0, 3.0, 4.0), s=2, p=1, n=10)
+
+
+def _mc_phase_response(p=None):
+    e = _MC_PHASE
+    w = np.asarray(e["w"]).reshape(1, 1, -1)
+    resp = conv_transpose1d(np.ones((1, e["n"])), w, stride=e["s"],
+                            padding=e["p"] if p is None else p)[0]
+    return resp
+
+
+def _mc_phase():
+    resp = _mc_phase_response()
+    mid = len(resp) // 2 - (len(resp) // 2) % 2          # an even index in the interior
+    return float(resp[mid]), float(resp[mid + 1])
+
+
+register(
+    "misconceptions/phase-sums",
+    solve=_mc_phase,
+    normalize=_pair_of(_number, "(value at even outputs, value at odd outputs)"),
+    hints=[
+        (lambda a, e: a == e[::-1],
+         "the two values are right but swapped: the crop by p = 1 shifts every output index "
+         "by one position of the painted canvas."),
+        (lambda a, e: a[0] == a[1],
+         "k divisible by s makes the *number* of taps per phase equal, not their values: "
+         "which taps land on even outputs, which on odd?"),
+        (lambda a, e: sorted(a) == sorted([sum(_MC_PHASE["w"][:2]), sum(_MC_PHASE["w"][2:])]),
+         "taps of one phase are s apart, not adjacent: phase sums are w[0::s] and w[1::s]."),
+    ],
+    fallback="input i paints tap a at canvas position s*i + a; output o is canvas position "
+             "o + p. Sum the taps per phase.",
+)
+
+
+# -- misconceptions/flat-kernel: a size-3 kernel flat at stride 2 --------------------------------
+_MC_FLAT = dict(k=3, s=2, w1=1.0, n=12)
+
+
+def _flat_kernel(answer):
+    try:
+        w = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"answer with a list of 3 numbers, got {_describe(answer)}") from None
+    if w.shape != (_MC_FLAT["k"],):
+        raise TypeError(f"answer with a list of {_MC_FLAT['k']} numbers, got shape {w.shape}")
+    return w
+
+
+def _flat_score(w):
+    e = _MC_FLAT
+    resp = conv_transpose1d(np.ones((1, e["n"])), w.reshape(1, 1, -1), stride=e["s"])[0]
+    return checkerboard_score(resp, e["s"], dims=1, border=e["k"])
+
+
+def _flat_ok(w, expected_stride):
+    return (abs(w[1] - _MC_FLAT["w1"]) < 1e-9 and abs(w[0] - w[2]) > 1e-9
+            and _flat_score(w) < 1e-9)
+
+
+register(
+    "misconceptions/flat-kernel",
+    solve=lambda: _MC_FLAT["s"],
+    compare=_flat_ok,
+    normalize=_flat_kernel,
+    praise="its interior response to a constant is flat (checkerboard score 0), with "
+           "uneven overlap.",
+    hints=[
+        (lambda a, e: abs(a[1] - _MC_FLAT["w1"]) > 1e-9, "the exercise fixes w1 = 1."),
+        (lambda a, e: abs(a[0] - a[2]) < 1e-9,
+         "that is symmetric (w0 = w2); the exercise asks for w0 != w2 — which condition on "
+         "w0 and w2 really matters?"),
+        (lambda a, e: _flat_score(a) > 1e-9,
+         "its response still alternates between two values. Which taps land on the same "
+         "output phase at stride 2, and what must their sums satisfy?"),
+    ],
+    fallback="compare the sums of the taps that land on each output phase.",
+)
+
+
+# -- misconceptions/empty-fraction: 1x1 kernel, stride 3 ------------------------------------------
+_MC_EMPTY = dict(n=10, s=3)
+
+
+def _mc_empty(n=None, s=None):
+    n = _MC_EMPTY["n"] if n is None else n
+    s = _MC_EMPTY["s"] if s is None else s
+    out = conv_transpose2d(np.ones((1, n, n)), np.ones((1, 1, 1, 1)), stride=s)
+    return float(np.mean(out == 0))
+
+
+def _fraction(answer):
+    v = _number(answer)
+    if not 0 <= v <= 1:
+        raise ValueError(f"answer with a fraction between 0 and 1, got {v}")
+    return v
+
+
+register(
+    "misconceptions/empty-fraction",
+    solve=_mc_empty,
+    normalize=_fraction,
+    compare=lambda a, e: abs(a - e) < 5e-4,
+    hints=[
+        (lambda a, e: abs(a - (1 - 1 / _MC_EMPTY["s"] ** 2)) < 5e-3,
+         "1 - 1/s^2 holds for an infinite image. Count the output size, s(n - 1) + k, and the "
+         "painted pixels exactly: the borders matter."),
+        (lambda a, e: abs(a - (1 - 1 / _MC_EMPTY["s"])) < 5e-3,
+         "that is the 1-D fraction (for an infinite signal); in 2-D a pixel is painted only if "
+         "both its row and its column are."),
+        (lambda a, e: abs(a - (1 - e)) < 5e-4,
+         "that is the fraction of pixels that *do* receive an input."),
+    ],
+    fallback="output size s(n - 1) + 1 per side; painted pixels: one per input pixel.",
+)
+
+
+# -- misconceptions/gather: the gather form of the transposed convolution (code) ------------------
+#: (input length, kernel size, stride, padding)
+_MC_GATHER_CASES = ((5, 3, 2, 0), (4, 3, 2, 1), (6, 4, 2, 1), (5, 5, 3, 2), (7, 2, 2, 0),
+                    (3, 1, 3, 0))
+
+
+def _gather_inputs():
+    rng = np.random.default_rng(20240611)
+    cases = []
+    for n, k, s, p in _MC_GATHER_CASES:
+        cases.append((rng.standard_normal(n), rng.standard_normal(k), s, p,
+                      output_size(n, k, s, p)))
+    return cases
+
+
+def _gather_reference(variant="right"):
+    res = []
+    for x, w, s, p, n_out in _gather_inputs():
+        if variant == "strided":     # the claimed formula: a strided forward gather
+            y = np.zeros(n_out)
+            for h in range(n_out):
+                for a in range(len(w)):
+                    j = s * (h - p) + a
+                    if 0 <= j < len(x):
+                        y[h] += x[j] * w[a]
+            res.append(y)
+        elif variant == "flipped":
+            res.append(conv_transpose1d(x[None], w[::-1].reshape(1, 1, -1), stride=s,
+                                        padding=p)[0])
+        else:
+            res.append(conv_transpose1d(x[None], w.reshape(1, 1, -1), stride=s, padding=p)[0])
+    return tuple(res)
+
+
+def _run_gather(answer):
+    if not callable(answer):
+        raise TypeError("answer with a function gather(x, w, s, p, n_out), got "
+                        f"{_describe(answer)}")
+    outputs = []
+    for x, w, s, p, n_out in _gather_inputs():
+        try:
+            outputs.append(np.asarray(answer(x.copy(), w.copy(), s, p, n_out), dtype=float))
+        except NotImplementedError:
+            raise
+        except Exception as exc:  # the learner's code: any failure is a wrong answer
+            raise ValueError(f"your function raised {type(exc).__name__} for n={len(x)}, "
+                             f"k={len(w)}, s={s}, p={p}: {exc}") from None
+    return tuple(outputs)
+
+
+register(
+    "misconceptions/gather",
+    solve=_gather_reference,
+    compare=_same,
+    normalize=_run_gather,
+    praise=f"your gather equals torch's conv_transpose1d on {len(_MC_GATHER_CASES)} seeded "
+           f"random cases.",
+    hints=[
+        (lambda a, e: any(x.shape != r.shape for x, r in zip(a, e)),
+         "wrong output shape: return n_out samples."),
+        (lambda a, e: _same(a, _gather_reference("strided")),
+         "that reads the input at s * (output index): a strided forward convolution. The "
+         "input index is (o + p - a) / s, when that is a whole number."),
+        (lambda a, e: _same(a, _gather_reference("flipped")),
+         "you used the kernel reversed: output o gets tap a from input i when s*i + a = o + p."),
+    ],
+    fallback="for each output o and tap a, input i = (o + p - a) / s contributes if it is a "
+             "whole number inside the input.",
+)
+
+
+# -- gpu/tf32-unit: the unit roundoff of TF32 -----------------------------------------------------
+_GPU_TF32 = dict(mantissa_bits=10)
+
+register(
+    "gpu/tf32-unit",
+    solve=lambda: 2.0 ** -(_GPU_TF32["mantissa_bits"] + 1),
+    normalize=_number,
+    compare=lambda a, e: a == e,
+    hints=[
+        (lambda a, e: a == 2 * e,
+         "that is the gap between neighbouring TF32 numbers relative to 2^e; rounding to the "
+         "*nearest* one moves a number by at most half the gap."),
+        (lambda a, e: a in (2.0 ** -24, 2.0 ** -23),
+         "that is float32's: TF32 keeps fewer mantissa bits."),
+        (lambda a, e: a in (2.0 ** -10, 2.0 ** -11, 2.0 ** -12) and a != e,
+         "close: count the gap between neighbours in [2^e, 2^(e+1)) with 10 stored bits, "
+         "then take half of it, relative to 2^e."),
+    ],
+    fallback="with t stored mantissa bits, neighbours in [2^e, 2^(e+1)) are 2^(e-t) apart.",
+)
+
+
+# -- gpu/switch: precision or order? (conceptual) -------------------------------------------------
+_GPU_SWITCH = {"a": "cudnn.deterministic", "b": "cudnn.allow_tf32", "c": "cudnn.benchmark",
+               "d": "use_deterministic_algorithms"}
+
+
+def _gpu_letter(answer):
+    if not isinstance(answer, str) or answer.strip().lower().strip("()") not in _GPU_SWITCH:
+        raise TypeError(f"answer with one of the letters 'a', 'b', 'c', 'd', got "
+                        f"{_describe(answer)}")
+    return answer.strip().lower().strip("()")
+
+
+def _gpu_switch():
+    # an error of TF32's size, identical on every run, is precision: the TF32 switch
+    return next(k for k, v in _GPU_SWITCH.items() if v == "cudnn.allow_tf32")
+
+
+register(
+    "gpu/switch",
+    solve=_gpu_switch,
+    normalize=_gpu_letter,
+    hints=[
+        (lambda a, e: a in ("a", "c", "d"),
+         "that switch controls the *order* of floating-point sums, whose effect is near 1e-7 "
+         "and varies from run to run. An error of 3e-4, identical on every run, is a "
+         "precision effect."),
+    ],
+    fallback="is the error a rounding precision or a run-to-run variation?",
+)
+
+
+# -- applications/unet-op: output paddings in a two-level U-Net --------------------------------
+_APP_UNET = dict(n=38, k=3, s=2, p=1)
+
+
+def _unet_ops():
+    e = _APP_UNET
+    n1 = conv_output_size(e["n"], e["k"], e["s"], e["p"])
+    n2 = conv_output_size(n1, e["k"], e["s"], e["p"])
+    return (n1 - output_size(n2, e["k"], e["s"], e["p"]),
+            e["n"] - output_size(n1, e["k"], e["s"], e["p"]))
+
+
+register(
+    "applications/unet-op",
+    solve=_unet_ops,
+    normalize=_pair_of(_whole_number, "(op_deep, op_top)"),
+    hints=[
+        (lambda a, e: a == e[::-1],
+         "right values, wrong order: the first is the deeper layer (the one that starts from "
+         "the smallest map)."),
+        (lambda a, e: a == (1, 1),
+         "a stride-2 encoder maps n to ceil(n/2): only odd sizes lose a pixel; check each "
+         "level separately."),
+        (lambda a, e: a == (0, 0),
+         "the decoder returns 2m - 1 samples without output_padding; compare with the skip "
+         "connection's size at each level."),
+    ],
+    fallback="encoder: n -> ceil(n/2); decoder: m -> 2(m - 1) + 3 - 2 + op.",
+)
+
+
+# -- applications/generator-size: the side of a generator's image ------------------------------
+_APP_GEN = ((4, 1, 0), (3, 2, 1), (3, 2, 1), (4, 2, 1))
+
+
+def _gen_side(layers=_APP_GEN, op=0):
+    n = 1
+    for k, s, p in layers:
+        n = output_size(n, k, s, p, output_padding=op if s > 1 else 0)
+    return n
+
+
+register(
+    "applications/generator-size",
+    solve=_gen_side,
+    normalize=_whole_number,
+    hints=[
+        (lambda a, e: a == 4 * 2 ** (len(_APP_GEN) - 1),
+         "a stride-2 layer does not always double: with k=3, p=1 it gives 2n - 1."),
+        (lambda a, e: a == _gen_side(op=1),
+         "the exercise has no output_padding."),
+    ],
+    fallback="apply s(n - 1) + k - 2p layer by layer, starting from n = 1.",
+)
+
+
+# -- applications/subpixel-kernel: kernel size of the equivalent transposed conv ---------------
+_APP_SUB = dict(r=2, k=3)
+
+
+def _app_subpixel_kernel():
+    r, k = _APP_SUB["r"], _APP_SUB["k"]
+    c = k // 2
+    taps = {a + r * (k - 1 - c) + r * (c - t) for a in range(r) for t in range(k)}
+    return max(taps) - min(taps) + 1
+
+
+register(
+    "applications/subpixel-kernel",
+    solve=_app_subpixel_kernel,
+    normalize=_whole_number,
+    hints=[
+        (lambda a, e: a == _APP_SUB["k"],
+         "each phase has its own 3 taps; the transposed convolution's kernel holds the taps "
+         "of every phase, interleaved."),
+        (lambda a, e: a == _APP_SUB["r"] * (_APP_SUB["k"] - 1) + 1,
+         "close: that counts the span of one phase's taps at stride r; the other phases fill "
+         "in the taps in between and beyond."),
+        (lambda a, e: a == _APP_SUB["k"] * _APP_SUB["r"] ** 2,
+         "that is the number of weights of a 2-D sub-pixel filter group; in 1-D, count the "
+         "distinct tap indices q = a + p + r(1 - t)."),
+    ],
+    fallback="write o = r*i' + a and i = i' + t - 1 in y_o = sum_i W[o + p - r*i] x_i and "
+             "count the tap indices.",
+)
+
+
+# -- applications/nearest-weight: nearest-neighbour upsampling as a transposed conv ------------
+_APP_NEAREST = dict(C=3, n=4)
+
+
+def _nearest_inputs():
+    rng = np.random.default_rng(20160311)
+    return rng.standard_normal((2, _APP_NEAREST["C"], _APP_NEAREST["n"], _APP_NEAREST["n"]))
+
+
+def _nearest_expected():
+    x = _nearest_inputs()
+    return np.repeat(np.repeat(x, 2, axis=-1), 2, axis=-2)
+
+
+def _run_nearest(answer):
+    if not callable(answer):
+        raise TypeError(f"answer with a function nearest_weight(C), got {_describe(answer)}")
+    c = _APP_NEAREST["C"]
+    try:
+        w = np.asarray(answer(c), dtype=float)
+    except NotImplementedError:
+        raise
+    except Exception as exc:  # the learner's code: any failure is a wrong answer
+        raise ValueError(f"your function raised {type(exc).__name__} for C={c}: {exc}") from None
+    if w.shape != (c, c, 2, 2):
+        raise ValueError(f"the weight must have shape (C, C, 2, 2) = {(c, c, 2, 2)}, "
+                         f"got {w.shape}")
+    return w
+
+
+def _nearest_ok(w, expected):
+    out = conv_transpose2d(_nearest_inputs(), w, stride=2)
+    return out.shape == expected.shape and bool(np.allclose(out, expected))
+
+
+register(
+    "applications/nearest-weight",
+    solve=_nearest_expected,
+    compare=_nearest_ok,
+    normalize=_run_nearest,
+    praise="your transposed convolution equals nearest-neighbour upsampling.",
+    hints=[
+        (lambda a, e: np.allclose(a, 1.0),
+         "all ones sums every input channel into every output channel: channel c must paint "
+         "only into channel c."),
+        (lambda a, e: np.allclose(a, np.eye(a.shape[0])[:, :, None, None] * a[0, 0]) and
+         not np.allclose(a[0, 0], 1.0),
+         "the channels are right; each input pixel must be copied unchanged into all four "
+         "pixels of its 2x2 block."),
+    ],
+    fallback="input pixel (i, j) of channel c paints w[c, :, :, :] at (2i, 2j): which stamp "
+             "copies it into a 2x2 block of channel c?",
+)

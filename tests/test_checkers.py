@@ -635,3 +635,184 @@ def test_alignment_plan_code():
                 "half a pixel")
     assert not verdict("alignment/plan-code", lambda n: (3, 1, 1))
     assert_hint("alignment/plan-code", lambda n: 1 / 0, "raised ZeroDivisionError")
+
+
+# -- chapters 10, 11 and 12: applications, misconceptions, GPU --------------------------------
+
+CHAPTERS_10_12 = {
+    "applications/unet-op", "applications/generator-size", "applications/subpixel-kernel",
+    "applications/nearest-weight", "misconceptions/size", "misconceptions/phase-sums",
+    "misconceptions/flat-kernel", "misconceptions/empty-fraction", "misconceptions/gather",
+    "gpu/tf32-unit", "gpu/switch",
+}
+
+
+def test_chapters_10_12_exercises_are_registered():
+    assert CHAPTERS_10_12 <= set(exercise_ids())
+
+
+@pytest.mark.parametrize("exercise", sorted(CHAPTERS_10_12))
+def test_chapters_10_12_placeholders_are_not_errors(exercise):
+    assert "not answered yet" in verdict(exercise, ...).message
+
+
+def test_unet_op():
+    def enc(n):
+        return (n - 1) // 2 + 1                       # ceil(n / 2), computed independently
+    n1, n2 = enc(38), enc(enc(38))
+    ops = (n1 - (2 * (n2 - 1) + 1), 38 - (2 * (n1 - 1) + 1))
+    assert verdict("applications/unet-op", ops)
+    assert_hint("applications/unet-op", ops[::-1], "wrong order")
+    assert_hint("applications/unet-op", (1, 1), "ceil(n/2)")
+    assert not verdict("applications/unet-op", 3)
+
+
+def test_generator_size():
+    import torch
+    layers = [torch.nn.ConvTranspose2d(1, 1, k, stride=s, padding=p)
+              for k, s, p in ((4, 1, 0), (3, 2, 1), (3, 2, 1), (4, 2, 1))]
+    side = torch.nn.Sequential(*layers)(torch.zeros(1, 1, 1, 1)).shape[-1]
+    assert verdict("applications/generator-size", side)
+    assert_hint("applications/generator-size", 32, "does not always double")
+    assert not verdict("applications/generator-size", 26.5)
+
+
+def test_subpixel_kernel():
+    # build the equivalent transposed conv for random sub-kernels and measure its size
+    rng = np.random.default_rng(0)
+    sub = rng.standard_normal((2, 3))
+    w = np.zeros(6)
+    for a in range(2):
+        for t in range(3):
+            w[a + 2 + 2 * (1 - t)] = sub[a, t]
+    x = rng.standard_normal(7)
+    phases = [tc.conv1d(x[None], sub[a][None, None], padding=1)[0] for a in range(2)]
+    ref = np.stack(phases, axis=-1).reshape(-1)
+    np.testing.assert_allclose(tc.conv_transpose1d(x[None], w[None, None], stride=2,
+                                                   padding=2)[0], ref, atol=1e-12)
+    assert verdict("applications/subpixel-kernel", len(w))
+    assert_hint("applications/subpixel-kernel", 3, "every phase")
+    assert_hint("applications/subpixel-kernel", 5, "span of one phase")
+
+
+def test_nearest_weight():
+    right = lambda c: np.eye(c)[:, :, None, None] * np.ones((1, 1, 2, 2))  # noqa: E731
+    assert verdict("applications/nearest-weight", right)
+    assert_hint("applications/nearest-weight", lambda c: np.ones((c, c, 2, 2)), "sums every")
+    assert_hint("applications/nearest-weight", lambda c: 0.5 * right(c), "copied unchanged")
+    assert not verdict("applications/nearest-weight", lambda c: np.ones((c, c, 3, 3)))
+    assert "not implemented" in verdict("applications/nearest-weight", _raises).message
+
+
+def _raises(*args):
+    raise NotImplementedError
+
+
+def test_misconceptions_size():
+    size = tc.output_size(4, 3, stride=2, padding=1)
+    assert verdict("misconceptions/size", (size, 8 - size))
+    assert_hint("misconceptions/size", (size + 4, 8 - size - 4), "crops")
+    assert_hint("misconceptions/size", (8, 0), "not simply s times")
+    assert_hint("misconceptions/size", (size, 0), "output_padding adds")
+
+
+def test_misconceptions_phase_sums():
+    resp = tc.conv_transpose1d(np.ones((1, 10)), np.array([[[1., 2., 3., 4.]]]), stride=2,
+                               padding=1)[0]
+    even, odd = resp[4], resp[5]
+    assert verdict("misconceptions/phase-sums", (even, odd))
+    assert_hint("misconceptions/phase-sums", (odd, even), "swapped")
+    assert_hint("misconceptions/phase-sums", (5.0, 5.0), "number* of taps")
+    assert_hint("misconceptions/phase-sums", (3.0, 7.0), "s apart")
+
+
+def test_misconceptions_flat_kernel():
+    assert verdict("misconceptions/flat-kernel", [0.25, 1.0, 0.75])
+    assert verdict("misconceptions/flat-kernel", [-1.0, 1.0, 2.0])
+    assert_hint("misconceptions/flat-kernel", [0.5, 1.0, 0.5], "symmetric")
+    assert_hint("misconceptions/flat-kernel", [1.0, 2.0, 1.0], "fixes w1")
+    assert_hint("misconceptions/flat-kernel", [0.2, 1.0, 0.3], "still alternates")
+    assert not verdict("misconceptions/flat-kernel", [1.0, 1.0])
+
+
+def test_misconceptions_empty_fraction():
+    import torch
+    out = torch.nn.functional.conv_transpose2d(torch.ones(1, 1, 10, 10), torch.ones(1, 1, 1, 1),
+                                               stride=3)
+    fraction = (out == 0).double().mean().item()
+    assert verdict("misconceptions/empty-fraction", fraction)
+    assert_hint("misconceptions/empty-fraction", 8 / 9, "infinite image")
+    assert_hint("misconceptions/empty-fraction", 2 / 3, "1-D fraction")
+    assert_hint("misconceptions/empty-fraction", 1 - fraction, "*do* receive")
+    assert not verdict("misconceptions/empty-fraction", 1.5)
+
+
+def _gather_right(x, w, s, p, n_out):
+    y = np.zeros(n_out)
+    for o in range(n_out):
+        for a in range(len(w)):
+            i, r = divmod(o + p - a, s)
+            if r == 0 and 0 <= i < len(x):
+                y[o] += w[a] * x[i]
+    return y
+
+
+def test_misconceptions_gather():
+    assert verdict("misconceptions/gather", _gather_right)
+
+    def strided(x, w, s, p, n_out):
+        y = np.zeros(n_out)
+        for h in range(n_out):
+            for a in range(len(w)):
+                j = s * (h - p) + a
+                if 0 <= j < len(x):
+                    y[h] += x[j] * w[a]
+        return y
+
+    assert_hint("misconceptions/gather", strided, "strided forward convolution")
+    assert_hint("misconceptions/gather",
+                lambda x, w, s, p, n: _gather_right(x, w[::-1], s, p, n), "reversed")
+    assert_hint("misconceptions/gather", lambda x, w, s, p, n: np.zeros(n + 1), "shape")
+    assert "raised" in verdict("misconceptions/gather", lambda *a: 1 / 0).message
+    assert not verdict("misconceptions/gather", 3)
+
+
+def test_gpu_tf32_unit():
+    import torch
+    # the largest rounding of float32 numbers to 10 mantissa bits, measured
+    x = torch.linspace(1, 2, 100001, dtype=torch.float32)
+    bits = x.view(torch.int32)
+    rounded = (((bits + (1 << 12) - 1 + ((bits >> 13) & 1)) >> 13) << 13).view(torch.float32)
+    measured = ((rounded.double() - x.double()).abs() / x.double()).max().item()
+    assert verdict("gpu/tf32-unit", 2.0 ** -11)
+    assert measured <= 2.0 ** -11 < 1.01 * measured
+    assert_hint("gpu/tf32-unit", 2.0 ** -10, "half the gap")
+    assert_hint("gpu/tf32-unit", 2.0 ** -24, "float32's")
+    assert_hint("gpu/tf32-unit", 2.0 ** -12, "close")
+
+
+def test_gpu_switch():
+    assert verdict("gpu/switch", "b")
+    assert verdict("gpu/switch", "(B)")
+    for letter in "acd":
+        assert_hint("gpu/switch", letter, "order")
+    assert not verdict("gpu/switch", "e")
+
+
+def test_no_helper_is_defined_twice_in_checkers():
+    """Every chapter appends its own section to checkers.py; a helper name reused by a later
+    section would silently replace an earlier chapter's helper (and change its answers)."""
+    import ast
+    import collections
+    from pathlib import Path
+
+    tree = ast.parse(Path(tc.checkers.__file__).read_text(encoding="utf-8"))
+    seen = collections.defaultdict(list)
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            seen[node.name].append(node.lineno)
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    seen[target.id].append(node.lineno)
+    assert {name: lines for name, lines in seen.items() if len(lines) > 1} == {}
