@@ -1752,6 +1752,61 @@ register(
 )
 
 
+# -- gpu/macs: the benchmark layer's multiply-adds ----------------------------------------------
+_GPU_MACS = dict(batch=8, c_in=64, c_out=32, n=32, k=4, s=2, p=1)
+
+
+def _gpu_macs(kind="painting", batch=None):
+    from .painting import multiplication_counts
+    e = _GPU_MACS
+    counts = multiplication_counts((e["n"], e["n"]), e["k"], e["s"], e["p"],
+                                   in_channels=e["c_in"], out_channels=e["c_out"])
+    return getattr(counts, kind) * (e["batch"] if batch is None else batch)
+
+
+register(
+    "gpu/macs",
+    solve=_gpu_macs,
+    normalize=_whole_number,
+    hints=[
+        (lambda a, e: a == _gpu_macs("zero_insertion"),
+         "that counts the zero-insertion version, whose products include the inserted zeros; "
+         "count the painting: each input value times each kernel tap."),
+        (lambda a, e: a == _gpu_macs(batch=1),
+         "that is one image; the benchmark runs a batch."),
+        (lambda a, e: a * _GPU_MACS["k"] == e or a * _GPU_MACS["k"] ** 2 == e,
+         "a 2-D kernel has k * k taps, and every one of them meets every input value."),
+        (lambda a, e: a * _GPU_MACS["c_out"] == e or a * _GPU_MACS["c_in"] == e,
+         "every input channel paints into every output channel: both channel counts count."),
+    ],
+    fallback="painting: batch * C_in * H * W input values, each times C_out * k * k taps.",
+)
+
+
+# -- gpu/order: the order of a float32 sum (predict, then check) --------------------------------
+_GPU_ORDER = dict(x=1e8, y=-1e8, z=1.0)
+
+
+def _gpu_order(dtype=np.float32):
+    x, y, z = (dtype(_GPU_ORDER[key]) for key in "xyz")
+    return (float((x + y) + z), float(x + (y + z)))
+
+
+register(
+    "gpu/order",
+    solve=_gpu_order,
+    normalize=_pair_of(_number, "of numbers ((x + y) + z, x + (y + z))"),
+    hints=[
+        (lambda a, e: tuple(a) == _gpu_order(np.float64),
+         "that is the exact (and float64) result; float32 has 24 significant bits, so near "
+         "1e8 its neighbouring numbers are 8 apart."),
+        (lambda a, e: tuple(a) == tuple(reversed(e)),
+         "right values, swapped: the first entry is (x + y) + z."),
+    ],
+    fallback="round after every addition: what is the float32 number nearest to 1e8 + 1?",
+)
+
+
 # -- applications/unet-op: output paddings in a two-level U-Net --------------------------------
 _APP_UNET = dict(n=38, k=3, s=2, p=1)
 

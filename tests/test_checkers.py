@@ -643,7 +643,7 @@ CHAPTERS_10_12 = {
     "applications/unet-op", "applications/generator-size", "applications/subpixel-kernel",
     "applications/nearest-weight", "misconceptions/size", "misconceptions/phase-sums",
     "misconceptions/flat-kernel", "misconceptions/empty-fraction", "misconceptions/gather",
-    "gpu/tf32-unit", "gpu/switch",
+    "gpu/tf32-unit", "gpu/switch", "gpu/macs", "gpu/order",
 }
 
 
@@ -816,3 +816,21 @@ def test_no_helper_is_defined_twice_in_checkers():
                 if isinstance(target, ast.Name):
                     seen[target.id].append(node.lineno)
     assert {name: lines for name, lines in seen.items() if len(lines) > 1} == {}
+
+
+def test_gpu_macs():
+    from tconvlib.checkers import _gpu_macs
+    right = 8 * 64 * 32 * 32 * 32 * 4 * 4          # batch * C_in * H * W * C_out * k * k
+    assert _gpu_macs() == right and verdict("gpu/macs", right)
+    assert_hint("gpu/macs", 4 * right, "zero-insertion")     # (2 * 32)^2 outputs * k^2: 4x
+    assert_hint("gpu/macs", right // 8, "one image")
+    assert_hint("gpu/macs", right // 16, "k * k taps")
+    assert_hint("gpu/macs", right // 32, "both channel counts")
+    assert not verdict("gpu/macs", "many")
+
+
+def test_gpu_order():
+    assert verdict("gpu/order", (1.0, 0.0))
+    assert_hint("gpu/order", (1.0, 1.0), "float32 has 24 significant bits")
+    assert_hint("gpu/order", (0.0, 1.0), "swapped")
+    assert not verdict("gpu/order", (2.0, 0.0))
