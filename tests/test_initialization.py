@@ -215,3 +215,15 @@ def test_bilinear_init_bad_input(weight, factor, exc, text):
     with pytest.raises(exc) as info:
         tc.bilinear_init_(weight, factor)
     assert text in str(info.value)
+
+
+def test_init_helpers_keep_the_tensor_on_its_device(device):
+    w = torch.zeros(8, 4, 3, 3, device=device, dtype=torch.float32)
+    gen = torch.Generator(device=device).manual_seed(0)
+    assert tc.he_init_(w, 2, generator=gen) is w
+    assert w.device.type == torch.device(device).type and w.dtype == torch.float32
+    assert bool((w != 0).all())
+    wb = torch.zeros(3, 1, 4, 4, device=device)
+    tc.bilinear_init_(wb, 2)
+    assert wb.device.type == torch.device(device).type
+    np.testing.assert_allclose(wb[2, 0].cpu().numpy(), tc.bilinear_kernel(2), rtol=1e-7)
