@@ -15,6 +15,7 @@ here; the modules behind them are named after the book's concepts:
                               ``plot_painting``)
 - :mod:`tconvlib.overlap`     overlap maps (``overlap_count``)
 - :mod:`tconvlib.artifacts`   the checkerboard score (``phase_means``, ``checkerboard_score``)
+- :mod:`tconvlib.initialization` per-phase fan-in and variance, He-style and bilinear init
 - :mod:`tconvlib.subpixel`    depth to space (``pixel_shuffle``, ``pixel_unshuffle``)
 - :mod:`tconvlib.polyphase`   the polyphase split and the sub-pixel form of a transposed conv
 
@@ -36,6 +37,8 @@ from .device import default_device
 from .matrix import conv_matrix
 from .overlap import overlap_count
 from .artifacts import checkerboard_score, phase_means
+from .initialization import (bilinear_init_, bilinear_kernel, he_init_, he_std, phase_fan_in,
+                             phase_variance)
 from .subpixel import pixel_shuffle, pixel_unshuffle
 from .shapes import conv_output_size, output_size
 from .shapes import (UpsamplingRecipe, conv_input_sizes, decoder_params, output_padding_for,
@@ -80,6 +83,12 @@ __all__ = [
     "overlap_count",
     "phase_means",
     "checkerboard_score",
+    "phase_fan_in",
+    "phase_variance",
+    "he_std",
+    "he_init_",
+    "bilinear_kernel",
+    "bilinear_init_",
     "pixel_shuffle",
     "pixel_unshuffle",
     "polyphase_kernels",

@@ -112,6 +112,9 @@ def checkerboard_score(x, stride, *, dims=2, border=0):
     Returns
     -------
     float (0.0 for an all-zero ``x``)
+        Both the phase means and the RMS are taken over the largest leading block of whole
+        periods (each spatial size rounded down to a multiple of ``stride``), so a periodic
+        pattern scores the same whatever the crop.
 
     Examples
     --------
@@ -123,12 +126,12 @@ def checkerboard_score(x, stride, *, dims=2, border=0):
     0.3162
     """
     a, s, dims = _prepare(x, stride, dims, border)
-    rms = float(np.sqrt(np.mean(a * a)))
-    if rms == 0.0:
-        return 0.0
-    # phase means over equal-sized crops so that the phases weigh equally
+    # whole periods only, so that the phases weigh equally and the RMS is over the same samples
     spatial = a.shape[a.ndim - dims:]
     keep = tuple(slice(0, n - n % s) for n in spatial)
     a = a[(Ellipsis,) + keep]
+    rms = float(np.sqrt(np.mean(a * a)))
+    if rms == 0.0:
+        return 0.0
     mu = phase_means(a, s, dims=dims)
     return float(np.sqrt(np.mean((mu - mu.mean()) ** 2)) / rms)

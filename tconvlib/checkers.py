@@ -1947,3 +1947,357 @@ register(
     fallback="input pixel (i, j) of channel c paints w[c, :, :, :] at (2i, 2j): which stamp "
              "copies it into a 2x2 block of channel c?",
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapters 5 and 6: where checkerboard artifacts come from; initialization
+# ---------------------------------------------------------------------------------------------
+# Every expected answer below is computed with tconvlib (or torch) from the exercise's parameters.
+from .artifacts import checkerboard_score  # noqa: E402
+from .initialization import bilinear_kernel, he_std, phase_fan_in  # noqa: E402
+from .overlap import overlap_count  # noqa: E402
+
+
+def _real(answer):
+    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Real):
+        raise TypeError(f"answer with a number, got {_describe(answer)}")
+    return float(answer)
+
+
+def _close(tol):
+    return lambda a, e: abs(a - e) <= tol
+
+
+def _array(answer):
+    try:
+        a = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"answer with an array of numbers, got {_describe(answer)}") from None
+    return a
+
+
+def _same_array(a, e):
+    return a.shape == np.shape(e) and bool(np.allclose(a, e))
+
+
+# -- checkerboard/variance-ratio: most vs least covered phase at init (2-D) --------------------
+_VR_EX = dict(k=5, s=2)
+
+
+def _vr(dims=2, k=None):
+    fan = phase_fan_in(k or _VR_EX["k"], _VR_EX["s"], dims=dims)
+    return float(fan.max() / fan.min())
+
+
+register(
+    "checkerboard/variance-ratio",
+    solve=_vr,
+    normalize=_real,
+    compare=_close(1e-3),
+    hints=[
+        (lambda a, e: abs(a - _vr(dims=1)) < 1e-3,
+         "that is the ratio along one axis. In 2-D a phase's tap count is the product of the "
+         "two axes' counts."),
+        (lambda a, e: abs(a - 1.0) < 1e-3,
+         "k is not a multiple of s here, so the phases do not receive the same number of taps."),
+        (lambda a, e: abs(a - _vr(k=3)) < 1e-3,
+         "that is the ratio for k = 3; count the taps of each phase for this k."),
+    ],
+    fallback="count, per axis, the taps a with a = r (mod s) for each phase r; variances are "
+             "proportional to the 2-D counts.",
+)
+
+
+# -- checkerboard/holes: fraction of interior positions that no stamp reaches ------------------
+_HOLES_EX = dict(k=2, s=3)
+
+
+def _covered_fraction_1d():
+    fan = phase_fan_in(_HOLES_EX["k"], _HOLES_EX["s"], dims=1)
+    return float(np.mean(fan > 0))
+
+
+def _holes():
+    fan = phase_fan_in(_HOLES_EX["k"], _HOLES_EX["s"])
+    return float(np.mean(fan == 0))
+
+
+register(
+    "checkerboard/holes",
+    solve=_holes,
+    normalize=_real,
+    compare=_close(5e-4),
+    hints=[
+        (lambda a, e: abs(a - (1 - _covered_fraction_1d())) < 5e-4,
+         "that is the fraction along one axis. In 2-D a position is a hole when *either* of "
+         "its coordinates falls in a hole of its axis."),
+        (lambda a, e: abs(a - (1 - _covered_fraction_1d()) ** 2) < 5e-4,
+         "that counts only positions that are holes along *both* axes; one axis missing is "
+         "enough."),
+        (lambda a, e: abs(a - (1 - e)) < 5e-4,
+         "that is the fraction of positions that *are* covered."),
+    ],
+    fallback="the 2-D overlap map is the outer product of two 1-D maps: a zero in either "
+             "factor gives a zero.",
+)
+
+
+# -- checkerboard/flat-score: the score of the 2-D overlap pattern -----------------------------
+_FS_EX = dict(k=3, s=2)
+
+
+def _flat(dims=2):
+    fan = phase_fan_in(_FS_EX["k"], _FS_EX["s"], dims=dims)
+    tile = np.tile(fan, (4,) * dims)
+    return checkerboard_score(tile, _FS_EX["s"], dims=dims)
+
+
+def _mean_normalised():
+    fan = phase_fan_in(_FS_EX["k"], _FS_EX["s"]).astype(float)
+    return float(fan.std() / fan.mean())
+
+
+register(
+    "checkerboard/flat-score",
+    solve=_flat,
+    normalize=_real,
+    compare=_close(1e-3),
+    hints=[
+        (lambda a, e: abs(a - _flat(dims=1)) < 1e-3,
+         "that is the score of the 1-D pattern 2, 1, 2, 1; the 2-D phases hold 4, 2, 2, 1."),
+        (lambda a, e: abs(a - _mean_normalised()) < 1e-3,
+         "the score divides by the RMS of the signal, sqrt(mean(x**2)), not by its mean."),
+        (lambda a, e: a > 1 or a < 0,
+         "the score lies between 0 and 1."),
+    ],
+    fallback="score = sqrt(mean over phases of (mu_phase - mu)**2) / sqrt(mean(x**2)).",
+)
+
+
+# -- checkerboard/mismatch-period: encoder stride 3, decoder stride 2 --------------------------
+_MM_EX = dict(k_enc=3, s_enc=3, k_dec=3, s_dec=2, n=72, seed=6)
+
+
+def _row_energy(s_enc=None, s_dec=None):
+    """Per-output variance of decoder(encoder(x)) for white x and fixed random kernels."""
+    from .matrix import conv_matrix
+
+    e = _MM_EX
+    rng = np.random.default_rng(e["seed"])
+    w_enc = rng.standard_normal((1, 1, e["k_enc"]))
+    w_dec = rng.standard_normal((1, 1, e["k_dec"]))
+    enc = conv_matrix((1, e["n"]), w_enc, stride=s_enc or e["s_enc"])
+    m = enc.shape[0]
+    dec_t = conv_matrix((1, (s_dec or e["s_dec"]) * (m - 1) + e["k_dec"]), w_dec,
+                        stride=s_dec or e["s_dec"])        # the decoder is its transpose
+    return ((dec_t.T @ enc) ** 2).sum(axis=1)
+
+
+def _smallest_period(v, margin=6):
+    inner = v[margin:len(v) - margin]
+    for t in range(1, len(inner) // 2):
+        if np.allclose(inner[t:], inner[:-t]):
+            return t
+    raise ValueError("no period found")
+
+
+def _mm_expected():
+    return _smallest_period(_row_energy())
+
+
+register(
+    "checkerboard/mismatch-period",
+    solve=_mm_expected,
+    normalize=_whole_number,
+    hints=[
+        (lambda a, e: a == int(np.lcm(_MM_EX["s_enc"], _MM_EX["s_dec"])),
+         "that is the claim under test. Measure it: the encoder computes every one of its "
+         "outputs in the same way, so where can a pattern in the decoder's output come from?"),
+        (lambda a, e: a == _MM_EX["s_enc"],
+         "3 is the period measured in *input* samples; the question asks in output samples."),
+        (lambda a, e: a == 1,
+         "the decoder alone already paints its phases unevenly."),
+    ],
+    fallback="compute the variance of every output of decoder(encoder(x)) for white x and "
+             "look for the smallest shift that leaves it unchanged.",
+)
+
+
+# -- initialization/fan-in: per-phase fan-in of a 2-D transposed conv --------------------------
+_FI_EX = dict(k=5, s=2, p=1, c_in=8)
+
+
+def _fi(p=None, c_in=None):
+    e = _FI_EX
+    return phase_fan_in(e["k"], e["s"], e["p"] if p is None else p,
+                        in_channels=e["c_in"] if c_in is None else c_in)
+
+
+register(
+    "initialization/fan-in",
+    solve=_fi,
+    normalize=_array,
+    compare=_same_array,
+    hints=[
+        (lambda a, e: _same_array(a, _fi(p=0)),
+         "those are the counts for even padding. With p = 1, output o is painted by taps "
+         "a with a = o + 1 (mod s): which phase gets the most taps moves."),
+        (lambda a, e: _same_array(a, _fi(c_in=1)),
+         "each tap contributes one product per input channel: multiply by C_in."),
+        (lambda a, e: a.shape == (_FI_EX["s"],),
+         "answer with the 2-D array (s x s), one entry per phase (row phase, column phase)."),
+        (lambda a, e: a.shape == (2, 2) and np.ptp(a) == 0,
+         "k is not a multiple of s, so the phases differ."),
+    ],
+    fallback="per axis count the taps of each phase, take the outer product, times C_in.",
+)
+
+
+# -- initialization/torch-fan: what torch.nn.init computes for a ConvTranspose2d ---------------
+_TF_EX = dict(c_in=24, c_out=12, k=4, s=2, groups=3)
+
+
+def _torch_fans():
+    import torch
+
+    e = _TF_EX
+    layer = torch.nn.ConvTranspose2d(e["c_in"], e["c_out"], e["k"], stride=e["s"],
+                                     groups=e["groups"])
+    return tuple(int(v) for v in torch.nn.init._calculate_fan_in_and_fan_out(layer.weight))
+
+
+def _fan_pair(answer):
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 2):
+        raise TypeError(f"answer with a pair (fan_in, fan_out), got {_describe(answer)}")
+    return tuple(_whole_number(v) for v in answer)
+
+
+register(
+    "initialization/torch-fan",
+    solve=_torch_fans,
+    normalize=_fan_pair,
+    hints=[
+        (lambda a, e: a == e[::-1],
+         "swapped: torch reads the weight's dimension 1 as fan-in, whatever the layer."),
+        (lambda a, e: a[0] == _TF_EX["c_out"] * _TF_EX["k"] ** 2,
+         "the weight's dimension 1 is C_out / groups, not C_out."),
+        (lambda a, e: a[0] == e[0] // _TF_EX["s"] ** 2,
+         "torch does not know the stride: it reads only the weight's shape."),
+    ],
+    fallback="write down the weight's shape (C_in, C_out/groups, k, k) and apply "
+             "fan_in = size(1) * k * k, fan_out = size(0) * k * k.",
+)
+
+
+# -- initialization/kaiming-ratio: torch's kaiming on a transposed conv, derived ---------------
+_KR_EX = dict(c_in=64, c_out=32, k=4, s=2)
+
+
+def _kr(swap=False, no_stride=False):
+    e = _KR_EX
+    c_in, c_out = (e["c_out"], e["c_in"]) if swap else (e["c_in"], e["c_out"])
+    torch_fan = c_out * e["k"] ** 2
+    true_fan = phase_fan_in(e["k"], 1 if no_stride else e["s"], in_channels=c_in).mean()
+    return float(true_fan / torch_fan)
+
+
+register(
+    "initialization/kaiming-ratio",
+    solve=_kr,
+    normalize=_real,
+    compare=_close(1e-6),
+    hints=[
+        (lambda a, e: abs(a - _kr(no_stride=True)) < 1e-6,
+         "each output receives only k*k/s**2 taps per input channel on average, not k*k."),
+        (lambda a, e: abs(a - _kr(swap=True)) < 1e-6,
+         "C_in and C_out are swapped: torch reads dimension 1 (C_out) as fan-in."),
+        (lambda a, e: abs(a - 1 / e) < 1e-6,
+         "you computed the inverse ratio: intended over actual."),
+    ],
+    fallback="actual variance = (mean fan-in) * 2 / (torch's fan-in); divide by 2.",
+)
+
+
+# -- initialization/bilinear-border: where bilinear tconv and interpolate differ --------------
+_BB_EX = dict(factor=4, n=8, seed=4)
+
+
+def _bb_diff():
+    import torch
+    import torch.nn.functional as F
+
+    e = _BB_EX
+    f = e["factor"]
+    k = bilinear_kernel(f, dims=1)
+    x = torch.as_tensor(np.random.default_rng(e["seed"]).standard_normal((1, 1, e["n"])))
+    y = F.conv_transpose1d(x, torch.as_tensor(k).reshape(1, 1, -1), stride=f,
+                           padding=(len(k) - f) // 2)
+    ref = F.interpolate(x, scale_factor=f, mode="linear", align_corners=False)
+    return ~np.isclose(y[0, 0].numpy(), ref[0, 0].numpy(), rtol=0, atol=1e-12)
+
+
+register(
+    "initialization/bilinear-border",
+    solve=lambda: int(_bb_diff().sum()),
+    normalize=_whole_number,
+    hints=[
+        (lambda a, e: a == e // 2, "count both ends of the signal."),
+        (lambda a, e: a == 0,
+         "at the ends interpolate clamps its source coordinate, the transposed convolution "
+         "pads with zeros: they cannot agree everywhere."),
+        (lambda a, e: a == 2 * (_BB_EX["factor"] - 1) or a == 2 * _BB_EX["factor"],
+         "fewer: only outputs whose source coordinate (o + 0.5)/f - 0.5 is below 0 (or above "
+         "n - 1) are affected."),
+    ],
+    fallback="an output differs when interpolate's source coordinate (o + 0.5)/f - 0.5 falls "
+             "outside [0, n - 1].",
+)
+
+
+# -- initialization/he-code: per-tap standard deviations (code) --------------------------------
+#: (k, s, p, c_in, gain)
+_HC_CASES = ((3, 2, 0, 16, 2 ** 0.5), (3, 2, 1, 4, 1.0), (5, 3, 1, 8, 2 ** 0.5),
+             (4, 2, 1, 2, 1.0), (2, 3, 0, 3, 2 ** 0.5), (1, 1, 0, 5, 1.0))
+
+
+def _run_tap_std(answer):
+    if not callable(answer):
+        raise TypeError("answer with a function tap_std(k, s, p, c_in, gain) that returns a "
+                        f"(k, k) array, got {_describe(answer)}")
+    outs = []
+    for k, s, p, c, g in _HC_CASES:
+        try:
+            outs.append(np.asarray(answer(k, s, p, c, g), dtype=float))
+        except NotImplementedError:
+            raise
+        except Exception as exc:  # the learner's code: any failure is a wrong answer
+            raise ValueError(f"your function raised {type(exc).__name__} for k={k}, s={s}, "
+                             f"p={p}, c_in={c}, gain={g:.3f}: {exc}") from None
+    return tuple(outs)
+
+
+def _hc_reference(per_phase=True, channels=True):
+    return tuple(he_std(k, s, p, in_channels=c if channels else 1, gain=g, per_phase=per_phase)
+                 for k, s, p, c, g in _HC_CASES)
+
+
+register(
+    "initialization/he-code",
+    solve=_hc_reference,
+    compare=_same,
+    normalize=_run_tap_std,
+    praise=f"your stds equalise every phase on {len(_HC_CASES)} configurations.",
+    hints=[
+        (lambda a, e: any(x.shape != r.shape for x, r in zip(a, e)),
+         "return one standard deviation per kernel tap: a (k, k) array."),
+        (lambda a, e: _same(a, _hc_reference(per_phase=False)),
+         "that is the mean fan-in: right on average, but the phases still differ. Use the "
+         "fan-in of each tap's own phase."),
+        (lambda a, e: _same(a, _hc_reference(channels=False)),
+         "every tap multiplies c_in input values: include the channels in the fan-in."),
+        (lambda a, e: _same(tuple(np.sqrt(np.abs(x)) for x in a), e),
+         "those are variances; return standard deviations, gain / sqrt(fan-in)."),
+    ],
+    fallback="the variance of phase (r, c) is c_in * sum of the variances of its taps; make "
+             "it gain**2 for every phase.",
+)

@@ -67,3 +67,11 @@ def test_torch_tensor_any_device(device):
 def test_bad_input(kw, exc, match):
     with pytest.raises(exc, match=match):
         tc.checkerboard_score(**kw)
+
+
+def test_score_of_a_periodic_pattern_does_not_depend_on_the_crop():
+    tile = np.tile(np.array([[4.0, 2.0], [2.0, 1.0]]), (9, 9))     # 18 x 18
+    expected = np.sqrt(np.mean((tile[:2, :2] - 2.25) ** 2)) / 2.5
+    for size in (17, 16, 15, 18):
+        assert tc.checkerboard_score(tile[:size, :size], 2) == pytest.approx(expected, rel=1e-12)
+    assert tc.checkerboard_score(tile[1:18, 1:18], 2) == pytest.approx(expected, rel=1e-12)

@@ -834,3 +834,132 @@ def test_gpu_order():
     assert_hint("gpu/order", (1.0, 1.0), "float32 has 24 significant bits")
     assert_hint("gpu/order", (0.0, 1.0), "swapped")
     assert not verdict("gpu/order", (2.0, 0.0))
+
+
+# -- chapters 5 and 6: checkerboard origins, initialization --------------------------------------
+
+CHAPTERS_5_6 = {
+    "checkerboard/variance-ratio", "checkerboard/holes", "checkerboard/flat-score",
+    "checkerboard/mismatch-period", "initialization/fan-in", "initialization/torch-fan",
+    "initialization/kaiming-ratio", "initialization/bilinear-border", "initialization/he-code",
+}
+
+
+def test_chapters_5_6_exercises_are_registered():
+    assert CHAPTERS_5_6 <= set(exercise_ids())
+
+
+def test_chapters_5_6_expected_answers_agree_with_independent_computations():
+    import torch
+
+    # variance ratio, k = 5, s = 2, 2-D: Monte-Carlo-free count from the overlap map
+    m = tc.overlap_count((12, 12), 5, 2)[6:-6, 6:-6]
+    assert verdict("checkerboard/variance-ratio", m.max() / m.min())
+    holes = tc.overlap_count((12, 12), 2, 3)[3:-2, 3:-2]
+    assert verdict("checkerboard/holes", float(np.mean(holes == 0)))
+    flat = tc.overlap_count((12, 12), 3, 2)
+    assert verdict("checkerboard/flat-score", tc.checkerboard_score(flat, 2, border=4))
+    fan = tc.overlap_count((12, 12), 5, 2, 1)[6:8, 6:8] * 8
+    assert verdict("initialization/fan-in", fan)
+    w = torch.empty(24, 4, 4, 4)
+    assert verdict("initialization/torch-fan", (4 * 16, 24 * 16))
+    assert w.shape[1] * 16 == 64
+    assert verdict("initialization/kaiming-ratio", (64 * 16 / 4) / (32 * 16))
+    u = (np.arange(32) + 0.5) / 4 - 0.5
+    assert verdict("initialization/bilinear-border", int(np.sum((u < 0) | (u > 7))))
+
+
+def test_variance_ratio_hints():
+    assert_hint("checkerboard/variance-ratio", 1.5, "one axis")
+    assert_hint("checkerboard/variance-ratio", 1, "not a multiple")
+    assert_hint("checkerboard/variance-ratio", 4.0, "k = 3")
+    assert_hint("checkerboard/variance-ratio", 7.0, "count, per axis")
+    assert_hint("checkerboard/variance-ratio", "big", "answer with a number")
+
+
+def test_holes_hints():
+    assert verdict("checkerboard/holes", 5 / 9)
+    assert verdict("checkerboard/holes", 0.5556)
+    assert_hint("checkerboard/holes", 1 / 3, "one axis")
+    assert_hint("checkerboard/holes", 1 / 9, "*both* axes")
+    assert_hint("checkerboard/holes", 4 / 9, "*are* covered")
+
+
+def test_flat_score_hints():
+    assert_hint("checkerboard/flat-score", 0.3162, "1-D pattern")
+    assert_hint("checkerboard/flat-score", np.std([4, 2, 2, 1]) / 2.25, "RMS")
+    assert_hint("checkerboard/flat-score", 1.7, "between 0 and 1")
+
+
+def test_mismatch_period_hints():
+    assert verdict("checkerboard/mismatch-period", 2)
+    assert_hint("checkerboard/mismatch-period", 6, "claim under test")
+    assert_hint("checkerboard/mismatch-period", 3, "*input* samples")
+    assert_hint("checkerboard/mismatch-period", 1, "unevenly")
+    assert_hint("checkerboard/mismatch-period", 2.5, "whole number")
+
+
+def test_fan_in_hints():
+    assert_hint("initialization/fan-in", [[72, 48], [48, 32]], "even padding")
+    assert_hint("initialization/fan-in", [[4, 6], [6, 9]], "multiply by C_in")
+    assert_hint("initialization/fan-in", [40, 60], "2-D array")
+    assert_hint("initialization/fan-in", [[50, 50], [50, 50]], "not a multiple")
+    assert_hint("initialization/fan-in", "many", "array of numbers")
+
+
+def test_torch_fan_hints():
+    assert_hint("initialization/torch-fan", (384, 64), "swapped")
+    assert_hint("initialization/torch-fan", (192, 384), "C_out / groups")
+    assert_hint("initialization/torch-fan", (16, 384), "stride")
+    assert_hint("initialization/torch-fan", 64, "pair (fan_in, fan_out)")
+
+
+def test_kaiming_ratio_hints():
+    assert_hint("initialization/kaiming-ratio", 2.0, "k*k/s**2")
+    assert_hint("initialization/kaiming-ratio", 0.125, "swapped")
+    assert_hint("initialization/kaiming-ratio", 0.3, "actual variance")
+    # 1 / 0.5 = 2 is also the no-stride answer; the inverse hint is reachable for other values
+    assert not verdict("initialization/kaiming-ratio", 0.25)
+
+
+def test_bilinear_border_hints():
+    assert_hint("initialization/bilinear-border", 2, "both ends")
+    assert_hint("initialization/bilinear-border", 0, "clamps")
+    assert_hint("initialization/bilinear-border", 6, "fewer")
+    assert_hint("initialization/bilinear-border", 8, "fewer")
+
+
+def _tap_std(k, s, p, c_in, gain):
+    phase = (np.arange(k) - p) % s
+    n = np.bincount(phase, minlength=s)[phase]
+    return gain / np.sqrt(c_in * np.outer(n, n))
+
+
+def test_he_code_right_and_typical_mistakes():
+    assert verdict("initialization/he-code", _tap_std)
+
+    def mean_fan(k, s, p, c_in, gain):
+        return np.full((k, k), gain / np.sqrt(c_in * k * k / s ** 2))
+
+    def no_channels(k, s, p, c_in, gain):
+        return _tap_std(k, s, p, 1, gain)
+
+    def variances(k, s, p, c_in, gain):
+        return _tap_std(k, s, p, c_in, gain) ** 2
+
+    def one_d(k, s, p, c_in, gain):
+        return _tap_std(k, s, p, c_in, gain)[0]
+
+    def wrong(k, s, p, c_in, gain):
+        return _tap_std(k, s, p, c_in, gain) * 1.1
+
+    def crashes(k, s, p, c_in, gain):
+        return 1 / 0
+
+    assert_hint("initialization/he-code", mean_fan, "mean fan-in")
+    assert_hint("initialization/he-code", no_channels, "include the channels")
+    assert_hint("initialization/he-code", variances, "those are variances")
+    assert_hint("initialization/he-code", one_d, "(k, k) array")
+    assert_hint("initialization/he-code", wrong, "the variance of phase")
+    assert_hint("initialization/he-code", crashes, "raised ZeroDivisionError")
+    assert_hint("initialization/he-code", 3, "answer with a function")
