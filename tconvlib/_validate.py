@@ -35,6 +35,33 @@ def as_int(name, value):
     return int(value)
 
 
+def positive_int(name, value):
+    """Return ``value`` as an int >= 1, or raise TypeError/ValueError naming ``name``."""
+    value = as_int(name, value)
+    if value < 1:
+        raise ValueError(f"{name} ({value}) must be a positive integer")
+    return value
+
+
+def numeric_array(name, x):
+    """A numpy array of numbers (ints and bools become float64), or the torch tensor itself.
+
+    Non-numeric input raises TypeError naming ``name``. (Unlike the convolutions' operand
+    check, integer torch tensors are passed through; callers that compute decide.)
+    """
+    if is_torch(x):
+        return x
+    try:
+        a = np.asarray(x)
+    except Exception as exc:  # ragged lists and the like
+        raise TypeError(f"{name} must be an array or tensor of numbers: {exc}") from None
+    if a.dtype.kind in "biu":
+        a = a.astype(np.float64)
+    elif a.dtype.kind not in "fc":
+        raise TypeError(f"{name} must hold numbers, got an array of dtype {a.dtype}")
+    return a
+
+
 def int_tuple(name, value, ndim, minimum):
     """Normalise an int-or-tuple parameter to a tuple of ``ndim`` ints, each ``>= minimum``."""
     if isinstance(value, (list, tuple)):

@@ -1958,12 +1958,6 @@ from .initialization import bilinear_kernel, he_std, phase_fan_in  # noqa: E402
 from .overlap import overlap_count  # noqa: E402
 
 
-def _real(answer):
-    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Real):
-        raise TypeError(f"answer with a number, got {_describe(answer)}")
-    return float(answer)
-
-
 def _close(tol):
     return lambda a, e: abs(a - e) <= tol
 
@@ -1992,7 +1986,7 @@ def _vr(dims=2, k=None):
 register(
     "checkerboard/variance-ratio",
     solve=_vr,
-    normalize=_real,
+    normalize=_number,
     compare=_close(1e-3),
     hints=[
         (lambda a, e: abs(a - _vr(dims=1)) < 1e-3,
@@ -2025,7 +2019,7 @@ def _holes():
 register(
     "checkerboard/holes",
     solve=_holes,
-    normalize=_real,
+    normalize=_number,
     compare=_close(5e-4),
     hints=[
         (lambda a, e: abs(a - (1 - _covered_fraction_1d())) < 5e-4,
@@ -2060,7 +2054,7 @@ def _mean_normalised():
 register(
     "checkerboard/flat-score",
     solve=_flat,
-    normalize=_real,
+    normalize=_number,
     compare=_close(1e-3),
     hints=[
         (lambda a, e: abs(a - _flat(dims=1)) < 1e-3,
@@ -2204,7 +2198,7 @@ def _kr(swap=False, no_stride=False):
 register(
     "initialization/kaiming-ratio",
     solve=_kr,
-    normalize=_real,
+    normalize=_number,
     compare=_close(1e-6),
     hints=[
         (lambda a, e: abs(a - _kr(no_stride=True)) < 1e-6,

@@ -18,17 +18,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._validate import as_int
+from ._validate import as_int, positive_int as _positive
 from .remedies import BLUR_KINDS, UPSAMPLE_MODES, blur_kernel, icnr_
 
 __all__ = ["ResizeConv2d", "SubPixelConv2d", "BlurredConvTranspose2d", "multiply_adds"]
-
-
-def _positive(name, value):
-    value = as_int(name, value)
-    if value < 1:
-        raise ValueError(f"{name} ({value}) must be a positive integer")
-    return value
 
 
 def _odd_kernel(kernel_size):

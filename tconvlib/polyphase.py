@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._backend import get_backend, is_torch
-from ._validate import as_int, check_transposed, int_tuple, scalar_params
+from ._validate import as_int, check_transposed, int_tuple, numeric_array, scalar_params
 from .conv import conv2d_core
 from .shapes import output_size
 from .transposed import flipped_swapped_weight
@@ -36,17 +36,16 @@ __all__ = ["polyphase_kernels", "conv_transpose_polyphase", "subpixel_geometry",
 
 # -- helpers -----------------------------------------------------------------------------------
 
+def _spatial_dims(weight):
+    """1 or 2: the spatial dimensions of a (C_in, C_out/groups, k...) weight."""
+    if hasattr(weight, "ndim") and weight.ndim in (3, 4):
+        return weight.ndim - 2
+    return _weight("weight", weight).ndim - 2
+
+
 def _weight(name, weight, ndims=(3, 4)):
     """A numpy array or torch tensor of numbers with ``ndim`` in ``ndims``."""
-    if not is_torch(weight):
-        try:
-            weight = np.asarray(weight)
-        except Exception as exc:
-            raise TypeError(f"{name} must be an array or tensor: {exc}") from None
-        if weight.dtype.kind in "biu":
-            weight = weight.astype(np.float64)
-        elif weight.dtype.kind not in "fc":
-            raise TypeError(f"{name} must hold numbers, got an array of dtype {weight.dtype}")
+    weight = numeric_array(name, weight)
     if weight.ndim not in ndims:
         want = " or ".join(f"{n}-D" for n in ndims)
         raise ValueError(f"{name} must be {want} (channels, channels, kernel...), got "
@@ -178,10 +177,7 @@ def conv_transpose_polyphase(input, weight, bias=None, stride=1, padding=0, outp
     >>> conv_transpose_polyphase(x, w, stride=2)   # phase 0: x * (1, 3); phase 1: x * (2,)
     array([[ 1.,  2., 13., 20., 30.]])
     """
-    if hasattr(weight, "ndim") and weight.ndim in (3, 4):
-        ndim = weight.ndim - 2
-    else:
-        ndim = _weight("weight", weight).ndim - 2
+    ndim = _spatial_dims(weight)
     spec = check_transposed(input, weight, bias, stride, padding, output_padding, groups,
                             dilation, ndim)
     be, x, g = spec.backend, spec.x, spec.groups
@@ -396,10 +392,7 @@ def conv_transpose_subpixel(input, weight, bias=None, stride=1, padding=0, outpu
     >>> conv_transpose_subpixel(x, w, stride=2)
     array([[ 1.,  2., 13., 20., 30.]])
     """
-    if hasattr(weight, "ndim") and weight.ndim in (3, 4):
-        ndim = weight.ndim - 2
-    else:
-        ndim = _weight("weight", weight).ndim - 2
+    ndim = _spatial_dims(weight)
     spec = check_transposed(input, weight, bias, stride, padding, output_padding, groups,
                             dilation, ndim)
     be = spec.backend

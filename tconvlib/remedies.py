@@ -26,7 +26,7 @@ import math
 import numpy as np
 
 from ._backend import get_backend, is_torch
-from ._validate import as_int, int_tuple
+from ._validate import as_int, int_tuple, numeric_array as _array, positive_int as _positive
 from .conv import conv2d
 
 __all__ = ["icnr_", "blur_kernel", "frequency_response", "blur2d", "phase_imbalance",
@@ -39,21 +39,6 @@ UPSAMPLE_MODES = ("nearest", "bilinear")
 
 
 # -- small helpers ---------------------------------------------------------------------------
-
-def _array(name, x):
-    """A numpy array (ints become float64) or the torch tensor itself."""
-    if is_torch(x):
-        return x
-    try:
-        a = np.asarray(x)
-    except Exception as exc:
-        raise TypeError(f"{name} must be an array or tensor of numbers: {exc}") from None
-    if a.dtype.kind in "biu":
-        a = a.astype(np.float64)
-    elif a.dtype.kind not in "fc":
-        raise TypeError(f"{name} must hold numbers, got an array of dtype {a.dtype}")
-    return a
-
 
 def _like(values, like):
     """``values`` (numpy) as an array/tensor of ``like``'s type, dtype and device."""
@@ -72,13 +57,6 @@ def _index(idx, like):
 
         return torch.as_tensor(idx, dtype=torch.long, device=like.device)
     return idx
-
-
-def _positive(name, value):
-    value = as_int(name, value)
-    if value < 1:
-        raise ValueError(f"{name} ({value}) must be a positive integer")
-    return value
 
 
 # -- ICNR ------------------------------------------------------------------------------------
