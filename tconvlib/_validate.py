@@ -121,18 +121,7 @@ def _as_array(name, x, backend):
                 f"(convert with .double() or .float())"
             )
         return x
-    if isinstance(x, np.ndarray):
-        arr = x
-    else:
-        try:
-            arr = np.asarray(x)
-        except Exception as exc:  # ragged lists and the like
-            raise TypeError(f"{name} must be array-like of numbers: {exc}") from None
-    if arr.dtype.kind in "biu":
-        arr = arr.astype(np.float64)
-    elif arr.dtype.kind not in "fc":
-        raise TypeError(f"{name} must hold numbers, got an array of dtype {arr.dtype}")
-    return arr
+    return numeric_array(name, x)
 
 
 def arrays(input, weight, bias):

@@ -98,3 +98,18 @@ def book_build():
     proc = subprocess.run([str(jb), "build", str(root), *BUILD_ARGS],
                           capture_output=True, text=True, env=env, cwd=root)
     return proc.returncode, proc.stdout + proc.stderr, html
+
+
+def transposed_kwargs(cfg):
+    """The keyword arguments of a ``transposed_configs`` configuration."""
+    return dict(stride=cfg["stride"], padding=cfg["padding"], output_padding=cfg["output_padding"],
+                groups=cfg["groups"], dilation=cfg["dilation"])
+
+
+def torch_reference(cfg, x, w, b):
+    """torch's conv_transpose1d/2d (the oracle) on numpy operands, as numpy."""
+    import torch.nn.functional as F
+
+    fn = F.conv_transpose1d if cfg["ndim"] == 1 else F.conv_transpose2d
+    return fn(torch.as_tensor(x), torch.as_tensor(w), torch_or_none(b),
+              **transposed_kwargs(cfg)).numpy()

@@ -11,18 +11,9 @@ from hypothesis import strategies as st
 
 import tconvlib as tc
 from conftest import make_arrays, torch_or_none, transposed_configs
+from conftest import transposed_kwargs as _kwargs, torch_reference as _reference
 
 TOL = dict(rtol=1e-10, atol=1e-10)
-
-
-def _kwargs(cfg):
-    return dict(stride=cfg["stride"], padding=cfg["padding"], output_padding=cfg["output_padding"],
-                groups=cfg["groups"], dilation=cfg["dilation"])
-
-
-def _reference(cfg, x, w, b):
-    fn = F.conv_transpose1d if cfg["ndim"] == 1 else F.conv_transpose2d
-    return fn(torch.as_tensor(x), torch.as_tensor(w), torch_or_none(b), **_kwargs(cfg)).numpy()
 
 
 @settings(max_examples=100)
