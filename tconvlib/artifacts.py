@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._backend import is_torch
-from ._validate import as_int
+from ._validate import as_int, positive_int
 
 __all__ = ["phase_means", "checkerboard_score"]
 
@@ -42,9 +42,7 @@ def _prepare(x, stride, dims, border):
     dims = as_int("dims", dims)
     if dims not in (1, 2):
         raise ValueError(f"dims ({dims}) must be 1 (signals) or 2 (images)")
-    s = as_int("stride", stride)
-    if s < 1:
-        raise ValueError(f"stride ({s}) must be a positive integer")
+    s = positive_int("stride", stride)
     border = as_int("border", border)
     if border < 0:
         raise ValueError(f"border ({border}) must be >= 0")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._backend import get_backend, is_torch
-from ._validate import as_int
+from ._validate import positive_int
 
 __all__ = ["pixel_shuffle", "pixel_unshuffle"]
 
@@ -30,13 +30,6 @@ def _operand(name, x):
         raise ValueError(f"{name} must have at least 3 dimensions (*, C, H, W), "
                          f"got shape {tuple(x.shape)}")
     return x
-
-
-def _factor(name, r):
-    r = as_int(name, r)
-    if r < 1:
-        raise ValueError(f"{name} ({r}) must be a positive integer")
-    return r
 
 
 def pixel_shuffle(input, upscale_factor):
@@ -61,7 +54,7 @@ def pixel_shuffle(input, upscale_factor):
            [2, 3]])
     """
     x = _operand("input", input)
-    r = _factor("upscale_factor", upscale_factor)
+    r = positive_int("upscale_factor", upscale_factor)
     *lead, c, h, w = x.shape
     if c % (r * r):
         raise ValueError(f"pixel_shuffle: the channel count ({c}) of input {tuple(x.shape)} "
@@ -93,7 +86,7 @@ def pixel_unshuffle(input, downscale_factor):
            [ 8, 10]])
     """
     x = _operand("input", input)
-    r = _factor("downscale_factor", downscale_factor)
+    r = positive_int("downscale_factor", downscale_factor)
     *lead, c, h, w = x.shape
     if h % r or w % r:
         raise ValueError(f"pixel_unshuffle: the spatial size ({h}, {w}) of input "
