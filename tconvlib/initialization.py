@@ -35,7 +35,7 @@ import math
 import numpy as np
 
 from ._backend import is_torch
-from ._validate import as_int, int_tuple
+from ._validate import as_int, int_tuple, positive_int
 
 __all__ = ["phase_fan_in", "phase_variance", "he_std", "he_init_", "bilinear_kernel",
            "bilinear_init_"]
@@ -63,12 +63,8 @@ def _geometry(kernel_size, stride, padding, dilation, dims):
 
 
 def _channels(in_channels, groups):
-    c = as_int("in_channels", in_channels)
-    if c < 1:
-        raise ValueError(f"in_channels ({c}) must be a positive integer")
-    g = as_int("groups", groups)
-    if g < 1:
-        raise ValueError(f"groups ({g}) must be a positive integer")
+    c = positive_int("in_channels", in_channels)
+    g = positive_int("groups", groups)
     if c % g:
         raise ValueError(f"in_channels ({c}) must be divisible by groups ({g})")
     return c // g

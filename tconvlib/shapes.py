@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ._validate import as_int, scalar_params
+from ._validate import as_int, positive_int, scalar_params
 
 __all__ = ["output_size", "conv_output_size", "output_padding_for", "conv_input_sizes",
            "decoder_params", "upsampling_recipes", "UpsamplingRecipe"]
@@ -325,12 +325,8 @@ def upsampling_recipes(scale, max_kernel_size=None, dilation=1):
     >>> [r.kernel_size for r in upsampling_recipes(2) if r.even]
     [2, 4]
     """
-    s = as_int("scale", scale)
-    if s < 1:
-        raise ValueError(f"scale ({s}) must be a positive integer")
-    d = as_int("dilation", dilation)
-    if d < 1:
-        raise ValueError(f"dilation ({d}) must be a positive integer")
+    s = positive_int("scale", scale)
+    d = positive_int("dilation", dilation)
     kmax = 2 * s + 1 if max_kernel_size is None else as_int("max_kernel_size", max_kernel_size)
     if kmax < 1:
         raise ValueError(f"max_kernel_size ({kmax}) must be a positive integer")

@@ -113,3 +113,12 @@ def torch_reference(cfg, x, w, b):
     fn = F.conv_transpose1d if cfg["ndim"] == 1 else F.conv_transpose2d
     return fn(torch.as_tensor(x), torch.as_tensor(w), torch_or_none(b),
               **transposed_kwargs(cfg)).numpy()
+
+
+def run_fresh_python(code):
+    """Run ``code`` in a fresh interpreter (nothing imported yet); return its stripped stdout."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return out.stdout.strip()

@@ -40,28 +40,26 @@ def _options(text, start):
     return opts
 
 
-def exercises(nb):
-    """``[(title, label), ...]`` of a notebook's exercises, in order."""
+def _directives(nb, pattern, key):
+    """``[(m.group(key), options), ...]`` for every match of ``pattern`` in markdown cells."""
     found = []
     for cell in nb["cells"]:
         if cell["cell_type"] != "markdown":
             continue
         text = source(cell)
-        for m in EXERCISE.finditer(text):
-            found.append((m.group("title").strip(), _options(text, m.end()).get("label")))
+        for m in pattern.finditer(text):
+            found.append((m.group(key).strip(), _options(text, m.end())))
     return found
+
+
+def exercises(nb):
+    """``[(title, label), ...]`` of a notebook's exercises, in order."""
+    return [(title, opts.get("label")) for title, opts in _directives(nb, EXERCISE, "title")]
 
 
 def solutions(nb):
     """``[(label, options), ...]`` of a notebook's solutions, in order."""
-    found = []
-    for cell in nb["cells"]:
-        if cell["cell_type"] != "markdown":
-            continue
-        text = source(cell)
-        for m in SOLUTION.finditer(text):
-            found.append((m.group("label").strip(), _options(text, m.end())))
-    return found
+    return _directives(nb, SOLUTION, "label")
 
 
 def check_ids(text):

@@ -1,11 +1,9 @@
 """The backend shim: chosen by type, torch imported lazily, BLAS accumulation in place."""
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
+from conftest import run_fresh_python
 from tconvlib._backend import get_backend
 
 
@@ -14,8 +12,7 @@ def test_numpy_only_use_does_not_import_torch():
             "tc.conv_transpose2d(np.ones((1, 1, 2, 2)), np.ones((1, 1, 3, 3)), stride=2);"
             "tc.conv_matrix((1, 5), np.ones((1, 1, 3)));"
             "print('torch' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert run_fresh_python(code) == "False"
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex128, np.float16])

@@ -1,14 +1,12 @@
 """The torch upsampling modules: shapes, ICNR at init, blur, gradients, multiply-adds."""
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
 import tconvlib as tc
+from conftest import run_fresh_python
 
 
 def test_layers_are_lazy_and_listed():
@@ -16,8 +14,7 @@ def test_layers_are_lazy_and_listed():
             "assert 'SubPixelConv2d' in tconvlib.__all__; "
             "assert 'SubPixelConv2d' in dir(tconvlib); "
             "L = tconvlib.SubPixelConv2d; print('torch' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "True"
+    assert run_fresh_python(code) == "True"
     with pytest.raises(AttributeError, match="no attribute 'Nope'"):
         tc.Nope
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tconvlib as tc
-from conftest import make_arrays, torch_or_none, transposed_configs
+from conftest import make_arrays, run_fresh_python, torch_or_none, transposed_configs
 from conftest import transposed_kwargs as _kwargs, torch_reference as _reference
 
 TOL = dict(rtol=1e-10, atol=1e-10)
@@ -154,14 +154,11 @@ def test_geometry_with_output_padding_beyond_the_canvas():
 
 
 def test_numpy_only_use_does_not_import_torch():
-    import subprocess
-    import sys
     code = ("import numpy as np, sys, tconvlib as tc;"
             "tc.conv_transpose_polyphase(np.ones((1, 2, 2)), np.ones((1, 1, 3, 3)), stride=2);"
             "tc.conv_transpose_subpixel(np.ones((1, 2, 2)), np.ones((1, 1, 3, 3)), stride=2);"
             "print('torch' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert run_fresh_python(code) == "False"
 
 
 @pytest.mark.parametrize("call, exc, match", [
