@@ -36,7 +36,7 @@ from .conv import conv1d, conv2d
 from .device import default_device
 from .matrix import conv_matrix
 from .overlap import overlap_count
-from .artifacts import checkerboard_score, phase_means
+from .artifacts import checkerboard_score, checkerboard_variance_score, phase_means
 from .initialization import (bilinear_init_, bilinear_kernel, he_init_, he_std, phase_fan_in,
                              phase_variance)
 from .subpixel import pixel_shuffle, pixel_unshuffle
@@ -83,6 +83,7 @@ __all__ = [
     "overlap_count",
     "phase_means",
     "checkerboard_score",
+    "checkerboard_variance_score",
     "phase_fan_in",
     "phase_variance",
     "he_std",

@@ -3,8 +3,9 @@
 A stride-``s`` transposed convolution paints its output in ``s`` (1-D) or ``s**2`` (2-D)
 interleaved *phases*: output positions ``o`` with the same ``o mod s``. A checkerboard is a
 difference between the phases. :func:`phase_means` averages the output over everything except the
-phase (batch, channels, and all positions of that phase); :func:`checkerboard_score` is the RMS of
-the phase means' deviation from the overall mean, relative to the RMS of the signal:
+phase (batch, channels, and all positions of that phase); :func:`checkerboard_score` is, for each
+channel, the RMS of the phase means' deviation from the overall mean, relative to the RMS of the
+signal, averaged over the channels:
 
 .. math::
 
@@ -16,6 +17,10 @@ It is 0 when every phase has the same mean and 1 for a pure, zero-mean checkerbo
 ``s``-periodic frequencies ``j/s`` (excluding DC) per sample: the score is the amplitude of the
 part of the signal that repeats with period ``s``, relative to the whole signal. Averaging over
 a batch makes a pattern that every sample shares stand out while content averages away.
+
+Channels are scored separately because opposite patterns in two channels cancel in a pooled
+mean; and a pattern in the phases' *spread* rather than their mean (equal means, unequal
+variances) is measured by :func:`checkerboard_variance_score`, the second-moment counterpart.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import numpy as np
 from ._backend import is_torch
 from ._validate import as_int, positive_int
 
-__all__ = ["phase_means", "checkerboard_score"]
+__all__ = ["phase_means", "checkerboard_score", "checkerboard_variance_score"]
 
 
 def _to_numpy(x):
@@ -92,27 +97,91 @@ def phase_means(x, stride, *, dims=2, border=0):
     return np.array([[a[..., i::s, j::s].mean() for j in range(s)] for i in range(s)])
 
 
-def checkerboard_score(x, stride, *, dims=2, border=0):
+_CHANNEL_MODES = ("mean", "each", "pooled")
+
+
+def _whole_periods(a, s, dims):
+    spatial = a.shape[a.ndim - dims:]
+    keep = tuple(slice(0, n - n % s) for n in spatial)
+    return a[(Ellipsis,) + keep]
+
+
+def _by_channel(a, dims, channels):
+    """``a`` as a list of blocks, one per channel (or one block for ``channels="pooled"``).
+
+    The channel axis is the one just before the spatial axes (torch's layout: ``(N, C, H, W)``
+    or unbatched ``(C, H, W)``); arrays with no axis there are a single channel.
+    """
+    if channels not in _CHANNEL_MODES:
+        raise ValueError(f"channels ({channels!r}) must be one of {_CHANNEL_MODES}")
+    if channels == "pooled" or a.ndim == dims:
+        return [a]
+    axis = a.ndim - dims - 1
+    return [np.take(a, c, axis=axis) for c in range(a.shape[axis])]
+
+
+def _reduce(scores, channels):
+    scores = np.asarray(scores, dtype=np.float64)
+    if channels == "each":
+        return scores
+    return float(scores.mean())
+
+
+def _first_moment_score(a, s, dims):
+    rms = float(np.sqrt(np.mean(a * a)))
+    if rms == 0.0:
+        return 0.0
+    mu = phase_means(a, s, dims=dims)
+    return float(np.sqrt(np.mean((mu - mu.mean()) ** 2)) / rms)
+
+
+def _second_moment_score(a, s, dims):
+    m2 = phase_means(a * a, s, dims=dims)
+    mean = float(m2.mean())
+    if mean == 0.0:
+        return 0.0
+    # largest possible RMS deviation (all energy in one phase): mean * sqrt(P - 1)
+    return float(np.sqrt(np.mean((m2 - mean) ** 2)) / (mean * np.sqrt(m2.size - 1)))
+
+
+def checkerboard_score(x, stride, *, dims=2, border=0, channels="mean"):
     """How much of ``x`` is a pattern with period ``stride``: 0 (none) .. 1 (all of it).
 
     The RMS deviation of the :func:`phase_means` from the overall mean, divided by the RMS of
-    ``x`` (see the module docstring). Typical use: the response of a layer to a constant input,
-    or a batch of outputs.
+    ``x`` (see the module docstring), computed **per channel** and averaged over the channels
+    (``channels="mean"``, the default). Typical use: the response of a layer to a constant
+    input, or a batch of outputs.
+
+    Two blind spots, by construction:
+
+    - *pooled channels cancel*: with ``channels="pooled"`` (the phase means taken over all
+      channels together) two channels carrying opposite checkerboards score 0, which is why the
+      default scores each channel separately;
+    - *the score sees the mean of each phase, not its spread*: a layer whose phases have equal
+      means but unequal variances (a random kernel on white noise) scores 0 here. Use
+      :func:`checkerboard_variance_score` for that.
 
     Parameters
     ----------
     x : array or tensor
+        ``(..., C, L)`` (``dims=1``) or ``(..., C, H, W)`` (``dims=2``): torch's layout, the
+        channel axis just before the spatial axes; everything before it (a batch) is averaged
+        over. A batch of single-channel images is ``(N, 1, H, W)``; ``(H, W)`` is one channel.
+        Channels-last data (TensorFlow's NHWC) must be transposed first.
     stride : int
     dims : {1, 2}
     border : int
         See :func:`phase_means`.
+    channels : {"mean", "each", "pooled"}
+        ``"mean"``: the mean of the per-channel scores; ``"each"``: an array of them;
+        ``"pooled"``: one score of all channels together (the blind spot above).
 
     Returns
     -------
-    float (0.0 for an all-zero ``x``)
-        Both the phase means and the RMS are taken over the largest leading block of whole
-        periods (each spatial size rounded down to a multiple of ``stride``), so a periodic
-        pattern scores the same whatever the crop.
+    float, or numpy.ndarray of shape ``(C,)`` for ``channels="each"``
+        An all-zero channel scores 0.0. Both the phase means and the RMS are taken over the
+        largest leading block of whole periods (each spatial size rounded down to a multiple of
+        ``stride``), so a periodic pattern scores the same whatever the crop.
 
     Examples
     --------
@@ -122,14 +191,44 @@ def checkerboard_score(x, stride, *, dims=2, border=0):
     0.0
     >>> round(checkerboard_score([2., 1., 2., 1.], 2, dims=1), 4)   # 1-D overlap 2, 1, 2, 1
     0.3162
+    >>> two = [[1., -1., 1., -1.], [-1., 1., -1., 1.]]              # opposite channels
+    >>> checkerboard_score(two, 2, dims=1), checkerboard_score(two, 2, dims=1, channels="pooled")
+    (1.0, 0.0)
     """
     a, s, dims = _prepare(x, stride, dims, border)
-    # whole periods only, so that the phases weigh equally and the RMS is over the same samples
-    spatial = a.shape[a.ndim - dims:]
-    keep = tuple(slice(0, n - n % s) for n in spatial)
-    a = a[(Ellipsis,) + keep]
-    rms = float(np.sqrt(np.mean(a * a)))
-    if rms == 0.0:
-        return 0.0
-    mu = phase_means(a, s, dims=dims)
-    return float(np.sqrt(np.mean((mu - mu.mean()) ** 2)) / rms)
+    a = _whole_periods(a, s, dims)
+    return _reduce([_first_moment_score(b, s, dims) for b in _by_channel(a, dims, channels)],
+                   channels)
+
+
+def checkerboard_variance_score(x, stride, *, dims=2, border=0, channels="mean"):
+    """How unequal the phases' second moments ``E[x**2]`` are: 0 (equal) .. 1 (one phase only).
+
+    The counterpart of :func:`checkerboard_score` for a checkerboard in the *spread* of the
+    output rather than its mean: per phase, the mean of ``x**2`` (over the batch and the phase's
+    positions); the score is the RMS deviation of these ``P`` values (``P = stride**dims``) from
+    their mean, divided by the largest value it can take, ``mean * sqrt(P - 1)`` (all energy in
+    one phase). Feed it outputs for *random* inputs (a batch of noise or of images): a layer with
+    equal phase means but unequal phase variances scores 0 on :func:`checkerboard_score` and
+    clearly above 0 here.
+
+    Parameters
+    ----------
+    x, stride, dims, border, channels
+        As in :func:`checkerboard_score` (per channel by default).
+
+    Returns
+    -------
+    float, or numpy.ndarray for ``channels="each"``
+
+    Examples
+    --------
+    >>> checkerboard_variance_score([1., -1., 1., -1.], 2, dims=1)    # equal energy: no pattern
+    0.0
+    >>> checkerboard_variance_score([2., 0., -2., 0.], 2, dims=1)     # all energy in one phase
+    1.0
+    """
+    a, s, dims = _prepare(x, stride, dims, border)
+    a = _whole_periods(a, s, dims)
+    return _reduce([_second_moment_score(b, s, dims) for b in _by_channel(a, dims, channels)],
+                   channels)

@@ -44,10 +44,13 @@ def test_scale_invariant_and_parseval(seed, s, scale):
 def test_batch_average_and_1d():
     rng = np.random.default_rng(0)
     pattern = np.tile([1.0, -1.0], 8)
-    batch = rng.normal(size=(64, 16)) + pattern
+    batch = (rng.normal(size=(64, 16)) + pattern)[:, None, :]        # (N, C=1, L)
     # the shared pattern survives the batch average; each row alone is noisier
     assert tc.checkerboard_score(batch, 2, dims=1) > 0.6
-    assert tc.checkerboard_score(rng.normal(size=(64, 16)), 2, dims=1) < 0.05
+    assert tc.checkerboard_score(rng.normal(size=(64, 1, 16)), 2, dims=1) < 0.05
+    # the same rows read as 64 channels (torch's unbatched (C, L)) are scored one by one
+    noisy = tc.checkerboard_score(batch[:, 0], 2, dims=1, channels="each")
+    assert noisy.shape == (64,) and noisy.std() > 0.01
 
 
 def test_torch_tensor_any_device(device):
@@ -75,3 +78,53 @@ def test_score_of_a_periodic_pattern_does_not_depend_on_the_crop():
     for size in (17, 16, 15, 18):
         assert tc.checkerboard_score(tile[:size, :size], 2) == pytest.approx(expected, rel=1e-12)
     assert tc.checkerboard_score(tile[1:18, 1:18], 2) == pytest.approx(expected, rel=1e-12)
+
+
+def test_per_channel_is_the_default_and_pooling_cancels():
+    board = np.indices((8, 8)).sum(0) % 2 * 2 - 1.0
+    x = np.stack([board, -board])[None]                               # (1, 2, 8, 8)
+    assert tc.checkerboard_score(x, 2) == pytest.approx(1.0)
+    assert tc.checkerboard_score(x, 2, channels="pooled") == pytest.approx(0.0)
+    np.testing.assert_allclose(tc.checkerboard_score(x, 2, channels="each"), [1.0, 1.0])
+    # a channel without pattern and an all-zero channel lower the mean
+    y = np.stack([board, np.ones((8, 8)), np.zeros((8, 8))])          # unbatched (C, H, W)
+    np.testing.assert_allclose(tc.checkerboard_score(y, 2, channels="each"), [1, 0, 0],
+                               atol=1e-12)
+    assert tc.checkerboard_score(y, 2) == pytest.approx(1 / 3)
+
+
+@given(seed=st.integers(0, 2**16), c=st.integers(1, 4), s=st.integers(2, 3))
+def test_each_channel_is_the_single_channel_score(seed, c, s):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(3, c, 2 * s, 3 * s)) + rng.normal(size=(1, c, 1, 1))
+    each = tc.checkerboard_score(x, s, channels="each")
+    for ch in range(c):
+        assert each[ch] == pytest.approx(tc.checkerboard_score(x[:, ch:ch + 1], s), rel=1e-12)
+    assert tc.checkerboard_score(x, s) == pytest.approx(each.mean(), rel=1e-12)
+    v = tc.checkerboard_variance_score(x, s, channels="each")
+    assert v.shape == (c,) and np.all((0 <= v) & (v <= 1 + 1e-12))
+
+
+def test_variance_score_sees_what_the_mean_score_cannot():
+    # equal phase means (0) but unequal phase energies: invisible to the first-moment score
+    rng = np.random.default_rng(1)
+    amp = np.tile(np.array([[1.0, 3.0], [2.0, 0.5]]), (8, 8))
+    x = rng.choice([-1.0, 1.0], size=(256, 1, 16, 16)) * amp
+    assert tc.checkerboard_score(x, 2) < 0.02
+    m2 = np.array([1.0, 9.0, 4.0, 0.25])
+    expected = np.sqrt(np.mean((m2 - m2.mean()) ** 2)) / (m2.mean() * np.sqrt(3))
+    assert tc.checkerboard_variance_score(x, 2) == pytest.approx(expected, rel=1e-12)
+    # all energy in one phase scores 1; equal energies 0; scale does not matter
+    one = np.zeros((4, 4)); one[::2, ::2] = 5.0
+    assert tc.checkerboard_variance_score(one, 2) == pytest.approx(1.0)
+    assert tc.checkerboard_variance_score(np.ones((4, 4)), 2) == 0.0
+    assert tc.checkerboard_variance_score(np.zeros((4, 4)), 2) == 0.0
+    assert tc.checkerboard_variance_score(7 * x, 2) == pytest.approx(
+        tc.checkerboard_variance_score(x, 2))
+
+
+def test_channels_mode_is_validated():
+    with pytest.raises(ValueError, match=r"channels \('all'\) must be one of"):
+        tc.checkerboard_score(np.ones((4, 4)), 2, channels="all")
+    with pytest.raises(ValueError, match=r"channels \('x'\)"):
+        tc.checkerboard_variance_score(np.ones((4, 4)), 2, channels="x")
