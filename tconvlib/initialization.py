@@ -12,7 +12,17 @@ reach ``o`` are those with ``d*a = o + p (mod s)``: their number depends only on
 and in 2-D the count of phase ``(r, c)`` is the product ``n_r n_c`` of the two axes' counts.
 With ``C_in / groups`` input channels per output channel, the *fan-in* of phase ``r`` (the number
 of products summed into one output) is ``(C_in / groups) * n_r``: it differs between phases
-unless ``k`` is a multiple of ``s`` (for ``d = 1``).
+unless ``k`` is a multiple of ``s`` (for ``d = 1``). Every tap lands in exactly one phase, so
+``sum_r n_r = k`` and the *mean* fan-in over the phases is ``(C_in / groups) * k / s`` per axis
+(``(C_in/g) k_H k_W / (s_H s_W)`` in 2-D) for **any** ``k``, ``s``, ``p`` and ``d``: also with
+holes (``k < s``) and with dilation (``gcd(d, s) > 1`` leaves some phases unreachable).
+
+The *backward* fan-in, the number of products in the gradient with respect to one input, is
+``(C_out / groups) * k_H k_W`` for every input (the fan-out). It is what ``torch.nn.init`` reads
+as ``fan_in`` from a transposed-conv weight ``(C_in, C_out/g, kH, kW)``: He et al.'s gradient-
+preserving criterion. The two fans differ by ``(C_out / C_in) * s_H s_W`` at every layer, so a
+strided transposed convolution keeps the variance of either the forward signal (:func:`he_init_`)
+or the gradient (torch's Kaiming), not both.
 
 With i.i.d. weights of mean 0 and variance ``sigma_w**2``, independent of i.i.d. inputs with
 second moment ``E[x**2]``, every product in the sum is uncorrelated with the others, so
@@ -101,6 +111,8 @@ def phase_fan_in(kernel_size, stride, padding=0, dilation=1, *, in_channels=1, g
     >>> phase_fan_in(4, 2, in_channels=8)     # k divisible by s: even
     array([[32, 32],
            [32, 32]])
+    >>> phase_fan_in(3, 4, dilation=2, dims=1)    # k < s and d > 1: the mean is still k / s
+    array([2, 0, 1, 0])
     """
     dims = _dims(dims)
     k, s, p, d = _geometry(kernel_size, stride, padding, dilation, dims)
@@ -191,8 +203,9 @@ def he_std(kernel_size, stride, padding=0, dilation=1, *, in_channels=1, groups=
     per_phase : bool
         True: tap ``a`` gets ``gain / sqrt(fan_in of its phase)``, so every interior phase has
         output variance ``gain**2 * E[x**2]``. False: every tap gets
-        ``gain / sqrt(mean fan-in)`` with mean fan-in ``(C_in/groups) * prod(k) / prod(s)``
-        (right on average over the phases, uneven between them).
+        ``gain / sqrt(mean fan-in)`` with mean fan-in ``(C_in/groups) * prod(k) / prod(s)``,
+        which holds for any kernel size, stride, padding and dilation (right on average over
+        the phases, uneven between them).
 
     Returns
     -------

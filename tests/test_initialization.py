@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -227,3 +228,80 @@ def test_init_helpers_keep_the_tensor_on_its_device(device):
     tc.bilinear_init_(wb, 2)
     assert wb.device.type == torch.device(device).type
     np.testing.assert_allclose(wb[2, 0].cpu().numpy(), tc.bilinear_kernel(2), rtol=1e-7)
+
+
+# -- the mean fan-in needs no condition on k, s or d ----------------------------------------------
+@settings(max_examples=60, deadline=None)
+@given(k=st.integers(1, 7), s=st.integers(1, 4), p=st.integers(0, 3), d=st.integers(1, 3),
+       c=st.integers(1, 6))
+def test_mean_fan_in_is_c_k2_over_s2_for_any_k_s_d(k, s, p, d, c):
+    fan = tc.phase_fan_in(k, s, p, d, in_channels=c)
+    assert fan.mean() == pytest.approx(c * k * k / s ** 2, rel=1e-12)
+    std = tc.he_std(k, s, p, d, in_channels=c, gain=1.0, per_phase=False)
+    np.testing.assert_allclose(std, 1 / math.sqrt(c * k * k / s ** 2), rtol=1e-12)
+
+
+@pytest.mark.parametrize("k, s, d", [(2, 3, 1), (1, 2, 1), (3, 4, 1), (3, 2, 2), (5, 2, 2),
+                                     (4, 3, 2), (3, 4, 3)])
+def test_mean_fan_in_counted_by_torch_with_holes_and_dilation(k, s, d):
+    """k < s and d > 1 included: the interior of an all-ones layer, averaged over whole periods."""
+    c = 3
+    y = F.conv_transpose2d(torch.ones(1, c, 16, 16, dtype=torch.float64),
+                           torch.ones(c, 1, k, k, dtype=torch.float64), stride=s, dilation=d)
+    b = s * math.ceil(d * (k - 1) / s)
+    counted = tc.phase_means(y[0, 0], s, border=b)
+    np.testing.assert_array_equal(counted, tc.phase_fan_in(k, s, 0, d, in_channels=c))
+    assert counted.mean() == pytest.approx(c * k * k / s ** 2, rel=1e-12)
+
+
+# -- torch's own default init of ConvTranspose2d (through reset_parameters) ----------------------
+def _forward_backward_ratios(layer, c_in, s, seed=0):
+    gen = torch.Generator().manual_seed(seed)
+    x = torch.randn(16, c_in, 12, 12, generator=gen, dtype=torch.float64, requires_grad=True)
+    y = layer(x)
+    y.backward(torch.randn(y.shape, generator=gen, dtype=torch.float64))
+    b = 2 * s * math.ceil(layer.kernel_size[0] / s)
+    fwd = tc.phase_means(y.detach() ** 2, s, border=b).mean()
+    bwd = x.grad[..., 3:-3, 3:-3].pow(2).mean().item()
+    return fwd, bwd
+
+
+@pytest.mark.parametrize("c_in, c_out, k, s, groups", [(32, 32, 4, 2, 1), (32, 16, 4, 2, 1),
+                                                        (16, 32, 3, 2, 1), (27, 18, 6, 3, 1),
+                                                        (32, 32, 4, 2, 4), (24, 24, 3, 1, 1)])
+def test_torch_default_init_uses_the_backward_fan_in(c_in, c_out, k, s, groups):
+    """nn.ConvTranspose2d's default init (reset_parameters, kaiming_uniform_ with a = sqrt(5)):
+    weight variance 1/(3 * (C_out/g) k^2), torch's fan_in being the backward fan-in. So the
+    gradient ratio is 1/3 for every stride, and the forward ratio is C_in / (3 C_out s^2)."""
+    torch.manual_seed(0)
+    layer = nn.ConvTranspose2d(c_in, c_out, k, stride=s, groups=groups, bias=False,
+                               dtype=torch.float64)
+    layer.reset_parameters()
+    back_fan = (c_out // groups) * k * k
+    assert nn.init._calculate_fan_in_and_fan_out(layer.weight)[0] == back_fan
+    bound = 1 / math.sqrt(back_fan)
+    assert layer.weight.abs().max().item() <= bound
+    assert layer.weight.var().item() == pytest.approx(1 / (3 * back_fan), rel=0.1)
+    fwd, bwd = _forward_backward_ratios(layer, c_in, s)
+    mean_fwd_fan = tc.phase_fan_in(k, s, in_channels=c_in, groups=groups).mean()
+    assert fwd == pytest.approx(mean_fwd_fan / (3 * back_fan), rel=0.15)
+    assert fwd == pytest.approx(c_in / (3 * c_out * s * s), rel=0.15)
+    assert bwd == pytest.approx(1 / 3, rel=0.15)
+
+
+def test_he_init_keeps_forward_torch_kaiming_keeps_backward():
+    c_in, c_out, k, s = 32, 16, 4, 2
+    ratios = {}
+    for name in ("he", "kaiming"):
+        torch.manual_seed(1)
+        layer = nn.ConvTranspose2d(c_in, c_out, k, stride=s, padding=1, bias=False,
+                                   dtype=torch.float64)
+        if name == "he":
+            tc.he_init_(layer.weight, s, padding=1)
+        else:
+            nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+        ratios[name] = _forward_backward_ratios(layer, c_in, s)
+    assert ratios["he"][0] == pytest.approx(2.0, rel=0.1)                 # forward kept
+    assert ratios["he"][1] == pytest.approx(2.0 * c_out * s * s / c_in, rel=0.1)
+    assert ratios["kaiming"][1] == pytest.approx(2.0, rel=0.1)            # backward kept
+    assert ratios["kaiming"][0] == pytest.approx(2.0 * c_in / (c_out * s * s), rel=0.1)
