@@ -20,6 +20,7 @@ from torch import nn
 
 from ._validate import as_int, positive_int as _positive
 from .remedies import BLUR_KINDS, UPSAMPLE_MODES, blur_kernel, icnr_
+from .subpixel import channel_order, pixel_shuffle
 
 __all__ = ["ResizeConv2d", "SubPixelConv2d", "BlurredConvTranspose2d", "multiply_adds"]
 
@@ -77,6 +78,10 @@ class SubPixelConv2d(nn.Module):
     within each group too, so at initialization the output is constant on every ``r x r`` block:
     exactly "conv in low resolution, then nearest-neighbour upsampling".
 
+    ``order="DCR"`` uses TensorFlow's / ONNX's default channel layout for the shuffle (see
+    :func:`tconvlib.pixel_shuffle`) and the ICNR that matches it; the default ``"CRD"`` is
+    PyTorch's.
+
     Examples
     --------
     >>> import torch
@@ -88,8 +93,9 @@ class SubPixelConv2d(nn.Module):
     True
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size=3, upscale_factor=2):
+    def __init__(self, in_channels, out_channels, kernel_size=3, upscale_factor=2, order="CRD"):
         super().__init__()
+        self.order = channel_order(order)
         in_channels = _positive("in_channels", in_channels)
         out_channels = _positive("out_channels", out_channels)
         k = _odd_kernel(kernel_size)
@@ -100,14 +106,17 @@ class SubPixelConv2d(nn.Module):
     def reset_parameters(self):
         """Default conv init for one filter per group, then ICNR (weight and bias)."""
         self.conv.reset_parameters()
-        icnr_(self.conv.weight, self.upscale_factor)
-        icnr_(self.conv.bias, self.upscale_factor)
+        icnr_(self.conv.weight, self.upscale_factor, order=self.order)
+        icnr_(self.conv.bias, self.upscale_factor, order=self.order)
 
     def forward(self, x):
-        return F.pixel_shuffle(self.conv(x), self.upscale_factor)
+        if self.order == "CRD":
+            return F.pixel_shuffle(self.conv(x), self.upscale_factor)
+        return pixel_shuffle(self.conv(x), self.upscale_factor, order=self.order)
 
     def extra_repr(self):
-        return f"upscale_factor={self.upscale_factor}"
+        extra = "" if self.order == "CRD" else f", order={self.order!r}"
+        return f"upscale_factor={self.upscale_factor}{extra}"
 
 
 class BlurredConvTranspose2d(nn.Module):

@@ -6,7 +6,9 @@ results stay on the input's device and dtype, and gradients flow through them). 
 
 - :func:`icnr_` initializes a sub-pixel convolution (conv to ``C * r**2`` channels followed by
   :func:`~tconvlib.pixel_shuffle`) so that its upsampled output is constant on every ``r x r``
-  block: each filter is repeated ``r**2`` times *within* its channel group.
+  block: with PyTorch's channel order (``order="CRD"``) each filter is repeated ``r**2`` times
+  *within* its channel group; with TensorFlow's / ONNX's default (``order="DCR"``) the ``C``
+  filters are tiled ``r**2`` times.
 - :func:`blur_kernel`, :func:`frequency_response` and :func:`blur2d`: the low-pass filters
   applied after a transposed convolution and what they do to each frequency. A stride-``s``
   checkerboard lives at the frequencies ``2 pi j / s``; the box of width ``s`` is zero at all of
@@ -28,6 +30,7 @@ import numpy as np
 from ._backend import get_backend, is_torch
 from ._validate import as_int, int_tuple, numeric_array as _array, positive_int as _positive
 from .conv import conv2d
+from .subpixel import channel_order
 
 __all__ = ["icnr_", "blur_kernel", "frequency_response", "blur2d", "phase_imbalance",
            "upsample", "resize_conv2d", "BLUR_KINDS", "UPSAMPLE_MODES"]
@@ -61,7 +64,7 @@ def _index(idx, like):
 
 # -- ICNR ------------------------------------------------------------------------------------
 
-def icnr_(weight, upscale_factor, init=None):
+def icnr_(weight, upscale_factor, init=None, order="CRD"):
     """Initialize ``weight`` in place so that conv + ``pixel_shuffle(., r)`` starts blockwise constant.
 
     ICNR ("initialized to convolution NN resize", Aitken et al. 2017) belongs to *sub-pixel
@@ -70,8 +73,13 @@ def icnr_(weight, upscale_factor, init=None):
     sub-position ``(a, b)`` of output channel ``c``. If the ``r**2`` filters of each group
     ``c * r**2 ... c * r**2 + r**2 - 1`` are equal, all ``r x r`` sub-positions of a block get
     the same value: the layer starts as "convolve in low resolution, then nearest-neighbour
-    upsample", which has no checkerboard. (Tiling the filters instead, ``weight[i] =
-    sub[i % C]``, mixes the groups and gives no such guarantee.)
+    upsample", which has no checkerboard. (With this channel order, tiling the filters instead,
+    ``weight[i] = sub[i % C]``, mixes the groups and gives no such guarantee.)
+
+    TensorFlow's ``depth_to_space`` and ONNX ``DepthToSpace`` in its default mode ``"DCR"`` send
+    channel ``(a * r + b) * C + c`` to sub-position ``(a, b)`` of output channel ``c``: the
+    sub-pixel offset is the high-order part of the channel index, so there the correct ICNR *is*
+    the tiling ``weight[i] = sub[i % C]`` (``order="DCR"``).
 
     Parameters
     ----------
@@ -85,6 +93,12 @@ def icnr_(weight, upscale_factor, init=None):
         had) and copies it to the other ``r**2 - 1`` filters. A callable is called with an
         all-zero array/tensor ``sub`` of shape ``(C, ...)`` (same type, dtype, device) and must
         fill it in place or return the filled array, e.g. ``torch.nn.init.kaiming_normal_``.
+    order : {"CRD", "DCR"}
+        The channel layout of the pixel shuffle that follows (see
+        :func:`~tconvlib.pixel_shuffle`): ``"CRD"`` (default, PyTorch) repeats each filter
+        ``r**2`` times in a row, ``"DCR"`` (TensorFlow, ONNX default) tiles the ``C`` filters
+        ``r**2`` times. With ``init=None`` the kept filters are channels ``0 .. C-1`` of the
+        first sub-position, i.e. ``weight[::r**2]`` (CRD) or ``weight[:C]`` (DCR).
 
     Returns
     -------
@@ -96,6 +110,8 @@ def icnr_(weight, upscale_factor, init=None):
     >>> w = np.arange(8.0).reshape(8, 1, 1, 1)    # C = 2 groups of r**2 = 4 filters
     >>> icnr_(w, 2)[:, 0, 0, 0]
     array([0., 0., 0., 0., 4., 4., 4., 4.])
+    >>> icnr_(np.arange(8.0).reshape(8, 1, 1, 1), 2, order="DCR")[:, 0, 0, 0]
+    array([0., 1., 0., 1., 0., 1., 0., 1.])
     """
     w = weight
     if not is_torch(w) and not isinstance(w, np.ndarray):
@@ -104,6 +120,7 @@ def icnr_(weight, upscale_factor, init=None):
     r = _positive("upscale_factor", upscale_factor)
     if init is not None and not callable(init):
         raise TypeError(f"init must be None or a callable, got {type(init).__name__}")
+    order = channel_order(order)
     if w.ndim < 1 or w.shape[0] % (r * r):
         raise ValueError(f"weight.shape[0] ({w.shape[0] if w.ndim else 'none'}) must be "
                          f"divisible by upscale_factor**2 ({r}**2 = {r * r}), the channel "
@@ -111,16 +128,20 @@ def icnr_(weight, upscale_factor, init=None):
     B = get_backend(w)
     c = int(w.shape[0]) // (r * r)
     rest = tuple(int(n) for n in w.shape[1:])
-    if init is None:
-        sub = w[:: r * r]                                   # first filter of each group
+    if init is None:                                        # the filters of sub-position (0, 0)
+        sub = w[:: r * r] if order == "CRD" else w[:c]
     else:
         sub = B.zeros((c,) + rest, like=w)
         filled = init(sub)
         sub = sub if filled is None else filled
         if tuple(sub.shape) != (c,) + rest:
             raise ValueError(f"init returned shape {tuple(sub.shape)}, expected {(c,) + rest}")
-    # repeat each filter r**2 times within its group: full[c * r**2 + j] = sub[c]
-    full = (sub.reshape((c, 1) + rest) + B.zeros((c, r * r) + rest, like=w)).reshape(w.shape)
+    if order == "CRD":
+        # repeat each filter r**2 times within its group: full[c * r**2 + j] = sub[c]
+        full = (sub.reshape((c, 1) + rest) + B.zeros((c, r * r) + rest, like=w)).reshape(w.shape)
+    else:
+        # tile the C filters r**2 times: full[j * C + c] = sub[c]
+        full = (sub.reshape((1, c) + rest) + B.zeros((r * r, c) + rest, like=w)).reshape(w.shape)
     if is_torch(w):
         import torch
 

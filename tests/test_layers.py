@@ -46,6 +46,22 @@ def test_subpixel_is_blockwise_constant_at_init_and_learns(device):
     assert layer.conv.weight.grad is not None and layer.conv.weight.grad.abs().sum() > 0
 
 
+def test_subpixel_dcr_order_is_blockwise_constant_at_init():
+    torch.manual_seed(0)
+    layer = tc.SubPixelConv2d(2, 3, kernel_size=3, upscale_factor=2, order="DCR").double()
+    assert "order='DCR'" in repr(layer)
+    x = torch.randn(1, 2, 5, 4, dtype=torch.float64)
+    y = layer(x).detach()
+    blocks = y.reshape(1, 3, 5, 2, 4, 2)
+    assert torch.equal(blocks, blocks[:, :, :, :1, :, :1].expand_as(blocks))
+    v = layer.conv.weight.detach()
+    assert torch.equal(v[:3], v[3:6])                      # DCR: the 3 filters tiled 4 times
+    want = tc.pixel_shuffle(F.conv2d(x, v, layer.conv.bias.detach(), padding=1), 2, order="DCR")
+    assert torch.equal(y, want)
+    with pytest.raises(ValueError, match="order"):
+        tc.SubPixelConv2d(1, 1, order="NHWC")
+
+
 @pytest.mark.parametrize("blur", ["binomial", "box", "triangle"])
 def test_blurred_conv_transpose_shape_and_flat_response(blur):
     torch.manual_seed(0)

@@ -61,6 +61,36 @@ def test_tiled_variant_is_not_blockwise_constant_but_icnr_is():
     assert _blockwise_constant(F.pixel_shuffle(F.conv2d(xt, right_t, padding=1), r), r)
 
 
+@given(r=st.integers(2, 3), c=st.integers(1, 3), c_in=st.integers(1, 3), k=st.sampled_from([1, 3]),
+       seed=st.integers(0, 1000))
+@settings(max_examples=30)
+def test_icnr_in_both_channel_orders(r, c, c_in, k, seed):
+    """ICNR with order=... is blockwise constant after the pixel shuffle of the same order."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((2, c_in, 4, 5))
+    w = rng.standard_normal((c * r * r, c_in, k, k))
+    for order in ("CRD", "DCR"):
+        wi = tc.icnr_(w.copy(), r, order=order)
+        assert _blockwise_constant(tc.pixel_shuffle(tc.conv2d(x, wi, padding=k // 2), r, order=order), r)
+        wt = tc.icnr_(torch.from_numpy(w.copy()), r, order=order)
+        assert np.array_equal(wt.numpy(), wi)
+    # DCR's ICNR is the tiling, and it keeps the filters of sub-position (0, 0): weight[:C]
+    assert np.array_equal(tc.icnr_(w.copy(), r, order="DCR"), _tiled_variant(w.copy(), r))
+    if c > 1:         # each ICNR is wrong for the other layout
+        for made, used in (("CRD", "DCR"), ("DCR", "CRD")):
+            wi = tc.icnr_(w.copy(), r, order=made)
+            y = tc.pixel_shuffle(tc.conv2d(x, wi, padding=k // 2), r, order=used)
+            assert not _blockwise_constant(y, r)
+
+
+def test_icnr_dcr_with_init_and_bad_order():
+    w = tc.icnr_(np.zeros((8, 1, 1, 1)), 2, init=lambda sub: sub + np.arange(2.0).reshape(2, 1, 1, 1),
+                 order="DCR")
+    assert w.ravel().tolist() == [0, 1] * 4
+    with pytest.raises(ValueError, match=r"order \('TF'\) must be one of 'CRD', 'DCR'"):
+        tc.icnr_(np.zeros((4, 1, 1, 1)), 2, order="TF")
+
+
 def test_icnr_with_init_callable_and_keeps_device(device):
     w = torch.zeros(8, 2, 3, 3, dtype=torch.float64, device=device)
     torch.manual_seed(0)
