@@ -240,7 +240,8 @@ def plot_painting(ax, x, w, stride=1, padding=0, output_padding=0, dilation=1, n
     n_stamps : int, optional
         How many stamps (from the left) are painted so far.
     annotate : bool
-        Write the values in the cells (on a white label, readable over the hatching).
+        Write the values in the cells (white on dark cells; on a white label in the hatched,
+        cropped columns, so that the hatching hides no value).
     fontsize : float
         Size of the values and labels, in points.
 
@@ -292,9 +293,12 @@ def plot_painting(ax, x, w, stride=1, padding=0, output_padding=0, dilation=1, n
         if not 0 <= c - padding < n_out:
             ax.axvspan(c - 0.5, c + 0.5, facecolor="none", edgecolor="0.55", hatch="///",
                        lw=0, zorder=1)
-    if annotate:   # on a white label, above the hatching, so every value stays readable
+    if annotate:   # above the hatching; on a white label there, so every value stays readable
+        label = dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85)
         for r, c in zip(*np.nonzero(painted)):
-            ax.text(c, r, f"{grid[r, c]:g}", ha="center", va="center", fontsize=fontsize,
-                    zorder=3, bbox=dict(boxstyle="round,pad=0.15", facecolor="white",
-                                        edgecolor="none", alpha=0.85))
+            v = grid[r, c]
+            cropped = not 0 <= c - padding < n_out
+            ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=fontsize, zorder=3,
+                    color="white" if abs(v) > 0.6 * vmax and not cropped else "black",
+                    bbox=label if cropped else None)
     return grid[n, padding: padding + n_out].copy()
