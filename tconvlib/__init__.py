@@ -28,6 +28,7 @@ here; the modules behind them are named after the book's concepts:
   ``BlurredConvTranspose2d``, ``multiply_adds``); loaded lazily, only they import torch
 - :mod:`tconvlib.device`      the device helper for chapters (``default_device``)
 - :mod:`tconvlib.plotting`    figures used by the chapters
+- :mod:`tconvlib.tables`      result tables (``Table``): HTML in the book, text for nbval
 - :mod:`tconvlib.explorer`    explorers: live sliders in Jupyter, static players in the book
 - :mod:`tconvlib.checkers`    exercise checkers
 """
@@ -59,6 +60,7 @@ from .alignment import (DecoderPlan, center_of_mass, crop_or_pad, decoder_plan, 
 from .checkers import check
 from .explorer import Animation, Explorer
 from .plotting import plot_matrices, plot_matrix, shade
+from .tables import Table
 
 __all__ = [
     "output_size",
@@ -104,6 +106,7 @@ __all__ = [
     "plot_matrix",
     "plot_matrices",
     "shade",
+    "Table",
     "Explorer",
     "Animation",
     "icnr_",

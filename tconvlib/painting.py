@@ -223,7 +223,7 @@ def multiplication_counts(n_in, kernel_size, stride=1, padding=0, output_padding
 
 
 def plot_painting(ax, x, w, stride=1, padding=0, output_padding=0, dilation=1, n_stamps=None,
-                  annotate=True):
+                  annotate=True, fontsize=10):
     """Draw a 1-D painting: one row per stamp, then the sum, on the uncropped canvas.
 
     Columns are canvas positions; the columns cropped by ``padding`` are hatched, and the
@@ -240,7 +240,10 @@ def plot_painting(ax, x, w, stride=1, padding=0, output_padding=0, dilation=1, n
     n_stamps : int, optional
         How many stamps (from the left) are painted so far.
     annotate : bool
-        Write the values in the cells.
+        Write the values in the cells (white on dark cells; on a white label in the hatched,
+        cropped columns, so that the hatching hides no value).
+    fontsize : float
+        Size of the values and labels, in points.
 
     Returns
     -------
@@ -276,10 +279,11 @@ def plot_painting(ax, x, w, stride=1, padding=0, output_padding=0, dilation=1, n
               aspect="auto", interpolation="nearest")
     ax.set_xticks(np.arange(length))
     ax.set_xticklabels([str(c - padding) if 0 <= c - padding < n_out else ""
-                        for c in range(length)], fontsize=8)
+                        for c in range(length)], fontsize=fontsize)
     ax.set_yticks(np.arange(n + 1))
-    ax.set_yticklabels([f"x[{i}] = {x[i]:g}" for i in range(n)] + ["sum"], fontsize=8)
-    ax.set_xlabel("output position (canvas columns; hatched: cropped by padding)", fontsize=8)
+    ax.set_yticklabels([f"x[{i}] = {x[i]:g}" for i in range(n)] + ["sum"], fontsize=fontsize)
+    ax.set_xlabel("output position (canvas columns; hatched: cropped by padding)",
+                  fontsize=fontsize)
     ax.set_xticks(np.arange(-0.5, length), minor=True)
     ax.set_yticks(np.arange(-0.5, n + 1), minor=True)
     ax.grid(which="minor", color="0.8", lw=0.5)
@@ -287,9 +291,14 @@ def plot_painting(ax, x, w, stride=1, padding=0, output_padding=0, dilation=1, n
     ax.axhline(n - 0.5, color="k", lw=1.2)
     for c in range(length):
         if not 0 <= c - padding < n_out:
-            ax.axvspan(c - 0.5, c + 0.5, facecolor="none", edgecolor="0.5", hatch="///",
-                       lw=0)
-    if annotate:
+            ax.axvspan(c - 0.5, c + 0.5, facecolor="none", edgecolor="0.55", hatch="///",
+                       lw=0, zorder=1)
+    if annotate:   # above the hatching; on a white label there, so every value stays readable
+        label = dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85)
         for r, c in zip(*np.nonzero(painted)):
-            ax.text(c, r, f"{grid[r, c]:g}", ha="center", va="center", fontsize=7)
+            v = grid[r, c]
+            cropped = not 0 <= c - padding < n_out
+            ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=fontsize, zorder=3,
+                    color="white" if abs(v) > 0.6 * vmax and not cropped else "black",
+                    bbox=label if cropped else None)
     return grid[n, padding: padding + n_out].copy()

@@ -36,7 +36,8 @@ def to_numpy(a):
     return np.asarray(a)
 
 
-def plot_matrix(a, ax=None, *, annotate=None, title=None, cmap="RdBu_r", grid=True):
+def plot_matrix(a, ax=None, *, annotate=None, title=None, cmap="RdBu_r", grid=True, vmax=None,
+                fontsize=10, xlabel=None, ylabel=None):
     """Show a (small) matrix as a heat map with zero in white.
 
     Parameters
@@ -51,6 +52,15 @@ def plot_matrix(a, ax=None, *, annotate=None, title=None, cmap="RdBu_r", grid=Tr
         A diverging colormap, centred on zero.
     grid : bool
         Draw cell borders.
+    vmax : float, optional
+        The colour scale runs from ``-vmax`` to ``vmax`` (centred on zero); default: the
+        largest absolute entry. Pass one value to several panels to give them one shared scale.
+    fontsize : float
+        Size of the values written in the cells, in points (at least 9 where the figure is
+        shown at full size).
+    xlabel, ylabel : str, optional
+        Axis labels; default: the matrix reading, "column (input index)" and
+        "row (output index)". Pass ``"column"`` / ``"row"`` for an image.
 
     Returns
     -------
@@ -66,6 +76,9 @@ def plot_matrix(a, ax=None, *, annotate=None, title=None, cmap="RdBu_r", grid=Tr
     4
     >>> ax.images[0].get_array().shape
     (2, 3)
+    >>> ax = plot_matrix(np.eye(2), vmax=4, xlabel="column", ylabel="row")
+    >>> ax.images[0].get_clim(), ax.get_ylabel()
+    ((-4.0, 4.0), 'row')
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
     import matplotlib.pyplot as plt
@@ -79,15 +92,20 @@ def plot_matrix(a, ax=None, *, annotate=None, title=None, cmap="RdBu_r", grid=Tr
     if ax is None:
         _, ax = plt.subplots(figsize=(min(0.35 * m.shape[1] + 1.5, 12),
                                       min(0.35 * m.shape[0] + 1, 10)))
-    vmax = float(np.nanmax(np.abs(m))) if m.size and np.isfinite(m).any() else 1.0
-    vmax = vmax or 1.0
+    if vmax is None:
+        vmax = float(np.nanmax(np.abs(m))) if m.size and np.isfinite(m).any() else 1.0
+    elif isinstance(vmax, bool) or not isinstance(vmax, (int, float, np.number)):
+        raise TypeError(f"vmax ({vmax!r}) must be a number")
+    elif not np.isfinite(vmax) or vmax < 0:
+        raise ValueError(f"vmax ({vmax!r}) must be a finite number >= 0")
+    vmax = float(vmax) or 1.0
     ax.imshow(m, cmap=cmap, vmin=-vmax, vmax=vmax, interpolation="nearest")
     if annotate is None:
         annotate = m.shape[0] <= 20 and m.shape[1] <= 20
     if annotate:
         for (i, j), v in np.ndenumerate(m):
             if v != 0:
-                ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=8,
+                ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=fontsize,
                         color="white" if abs(v) > 0.6 * vmax else "black")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))   # indices, not 0.5 steps
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -95,15 +113,15 @@ def plot_matrix(a, ax=None, *, annotate=None, title=None, cmap="RdBu_r", grid=Tr
         rows, cols = m.shape
         ax.hlines(np.arange(0.5, rows - 1), -0.5, cols - 0.5, color="0.85", linewidth=0.5)
         ax.vlines(np.arange(0.5, cols - 1), -0.5, rows - 0.5, color="0.85", linewidth=0.5)
-    ax.set_xlabel(f"column (input index), {m.shape[1]} in all")
-    ax.set_ylabel(f"row (output index), {m.shape[0]} in all")
+    ax.set_xlabel(f"column (input index), {m.shape[1]} in all" if xlabel is None else xlabel)
+    ax.set_ylabel(f"row (output index), {m.shape[0]} in all" if ylabel is None else ylabel)
     if title:
         ax.set_title(title)
     return ax
 
 
 def plot_matrices(matrices, titles=None, *, ncols=None, annotate=False, panel_size=2.2,
-                  same_scale=True, suptitle=None, labels=False):
+                  same_scale=True, suptitle=None, labels=False, vmax=None, fontsize=10):
     """Small multiples: several matrices drawn with :func:`plot_matrix`, one panel each.
 
     Parameters
@@ -126,6 +144,11 @@ def plot_matrices(matrices, titles=None, *, ncols=None, annotate=False, panel_si
         A title over the whole figure.
     labels : bool
         Keep :func:`plot_matrix`'s axis labels (off by default: small panels have no room).
+    vmax : float, optional
+        One colour scale for every panel, ``-vmax`` to ``vmax``; default: the largest absolute
+        entry over all the panels (panels meant to be compared share one scale).
+    fontsize : float
+        Size of the values written in the cells (with ``annotate``) and of the titles.
 
     Returns
     -------
@@ -145,6 +168,8 @@ def plot_matrices(matrices, titles=None, *, ncols=None, annotate=False, panel_si
     ['A', 'A.T']
     >>> axes[0, 1].get_xlim() == axes[0, 0].get_xlim()     # same cell size in every panel
     True
+    >>> [ax.images[0].get_clim() for ax in plot_matrices([A, 2 * A]).ravel()]  # one scale
+    [(-4.0, 4.0), (-4.0, 4.0)]
     >>> axes = plot_matrices([[A, None], [A.T, A]])
     >>> [ax.axison for ax in axes.ravel()]
     [True, False, True, True]
@@ -170,6 +195,9 @@ def plot_matrices(matrices, titles=None, *, ncols=None, annotate=False, panel_si
     # same_scale: one cell size everywhere; each row of panels is as tall as its tallest matrix
     row_rows = [max((m.shape[0] for m in row if m is not None), default=1) for row in dense]
     max_cols = max((m.shape[1] for row in dense for m in row if m is not None), default=1)
+    if vmax is None:
+        vmax = max((float(np.nanmax(np.abs(m))) for row in dense for m in row
+                    if m is not None and m.size and np.isfinite(m).any()), default=1.0)
     nrows = len(dense)
     ncol = max(len(row) for row in dense) or 1
     heights = [r / max_cols if same_scale else 1.0 for r in row_rows]
@@ -187,7 +215,7 @@ def plot_matrices(matrices, titles=None, *, ncols=None, annotate=False, panel_si
             title = None
             if tgrid is not None and r < len(tgrid) and c < len(tgrid[r]):
                 title = tgrid[r][c]
-            plot_matrix(m, ax, annotate=annotate)
+            plot_matrix(m, ax, annotate=annotate, vmax=vmax, fontsize=fontsize)
             if same_scale:
                 ax.set_xlim(-0.5, max_cols - 0.5)
                 ax.set_ylim(row_rows[r] - 0.5, -0.5)
@@ -201,7 +229,7 @@ def plot_matrices(matrices, titles=None, *, ncols=None, annotate=False, panel_si
                 ax.set_xticks([])
                 ax.set_yticks([])
             if title:
-                ax.set_title(title, fontsize=9)
+                ax.set_title(title, fontsize=fontsize)
     if suptitle:
         fig.suptitle(suptitle)
     return axes

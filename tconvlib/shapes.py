@@ -281,7 +281,9 @@ class UpsamplingRecipe(NamedTuple):
     padding: int
     output_padding: int
     dilation: int
-    #: Taps per output phase away from the borders (``stride`` entries; equal = even overlap).
+    #: Kernel taps that reach each *output* phase ``o mod stride``, away from the borders
+    #: (``stride`` entries, phase 0 first). Output ``o`` is canvas position ``o + padding``,
+    #: so the padding rotates the canvas phases; equal entries = even overlap, a 0 = a hole.
     taps_per_phase: tuple
 
     @property
@@ -289,6 +291,12 @@ class UpsamplingRecipe(NamedTuple):
         """True when every output position gets the same number of stamps (away from the
         borders): no checkerboard from uneven overlap."""
         return len(set(self.taps_per_phase)) == 1
+
+    @property
+    def holes(self):
+        """True when some output phase gets no tap at all (for ``dilation=1``: ``k < s``): those
+        outputs are 0 (plus the bias) whatever the input."""
+        return 0 in self.taps_per_phase
 
     def kwargs(self):
         """Keyword arguments for ``torch.nn.ConvTranspose1d/2d``."""
@@ -315,8 +323,10 @@ def upsampling_recipes(scale, max_kernel_size=None, dilation=1):
     Returns
     -------
     list of UpsamplingRecipe
-        Sorted by kernel size, then padding. ``recipe.even`` tells whether the stamps overlap
-        evenly (for ``dilation=1``: ``k`` a multiple of ``s``).
+        Sorted by kernel size, then padding. ``recipe.taps_per_phase[r]`` counts the taps that
+        reach output phase ``r`` (canvas phase ``(r + p) mod s``); ``recipe.even`` tells whether
+        the stamps overlap evenly (for ``dilation=1``: ``k`` a multiple of ``s``) and
+        ``recipe.holes`` whether some phase is never painted (for ``dilation=1``: ``k < s``).
 
     Examples
     --------
@@ -324,6 +334,10 @@ def upsampling_recipes(scale, max_kernel_size=None, dilation=1):
     [(1, 0, 1), (2, 0, 0), (3, 1, 1), (4, 1, 0), (5, 2, 1)]
     >>> [r.kernel_size for r in upsampling_recipes(2) if r.even]
     [2, 4]
+    >>> [(r.kernel_size, r.padding, r.taps_per_phase) for r in upsampling_recipes(2)][2]
+    (3, 1, (1, 2))
+    >>> [r.kernel_size for r in upsampling_recipes(2) if r.holes]
+    [1]
     """
     s = positive_int("scale", scale)
     d = positive_int("dilation", dilation)
@@ -335,8 +349,10 @@ def upsampling_recipes(scale, max_kernel_size=None, dilation=1):
         for op in range(max(s, d)):
             twice_p = d * (k - 1) + 1 + op - s          # 2p must be even and >= 0
             if twice_p >= 0 and twice_p % 2 == 0:
-                taps = [0] * s
+                p = twice_p // 2
+                canvas_taps = [0] * s                   # taps per canvas phase (d a) mod s
                 for a in range(k):
-                    taps[(d * a) % s] += 1
-                out.append(UpsamplingRecipe(k, s, twice_p // 2, op, d, tuple(taps)))
+                    canvas_taps[(d * a) % s] += 1
+                taps = tuple(canvas_taps[(r + p) % s] for r in range(s))   # output o = canvas o + p
+                out.append(UpsamplingRecipe(k, s, p, op, d, taps))
     return sorted(out, key=lambda r: (r.kernel_size, r.padding))

@@ -159,3 +159,29 @@ def test_shade_rows_and_columns(A):
     xs = [p.get_path().get_extents(p.get_patch_transform()).x0 for p in patches[1:]]
     assert xs == [pytest.approx(-0.5), pytest.approx(4.5)]
     assert tc.shade(ax) == []
+
+
+# -- shared colour scale, font size, labels ------------------------------------------------------
+
+def test_plot_matrix_vmax_fontsize_and_labels(A):
+    ax = tc.plot_matrix(A, vmax=10, fontsize=11, xlabel="column", ylabel="row")
+    assert ax.images[0].get_clim() == (-10.0, 10.0)
+    assert {t.get_fontsize() for t in ax.texts} == {11}
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("column", "row")
+    assert min(t.get_fontsize() for t in tc.plot_matrix(A).texts) >= 9   # readable default
+
+
+@pytest.mark.parametrize("vmax, error", [(-1, ValueError), (float("nan"), ValueError),
+                                         ("3", TypeError), (True, TypeError)])
+def test_plot_matrix_rejects_bad_vmax(A, vmax, error):
+    with pytest.raises(error, match="vmax"):
+        tc.plot_matrix(A, vmax=vmax)
+
+
+def test_plot_matrices_share_one_colour_scale(A):
+    axes = tc.plot_matrices([A, 3 * A, None])
+    big = float(np.abs(3 * A).max())
+    assert [ax.images[0].get_clim() for ax in axes.ravel()[:2]] == [(-big, big)] * 2
+    axes = tc.plot_matrices([A, 3 * A], vmax=1)
+    assert axes[0, 1].images[0].get_clim() == (-1.0, 1.0)
+    plt.close("all")

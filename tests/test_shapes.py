@@ -218,8 +218,24 @@ def test_upsampling_recipes_even_flag_matches_the_overlap_map(scale, dilation):
         interior = counts[margin: -margin]
         assert len(interior) >= 2 * scale
         assert sorted(set(interior)) == sorted(set(r.taps_per_phase))
+        # phase by phase, in output coordinates: output o belongs to phase o mod s
+        for o in range(margin, len(counts) - margin):
+            assert counts[o] == r.taps_per_phase[o % scale], (r, o)
         assert r.even == (len(set(interior)) == 1)
+        assert r.holes == (0 in set(interior))
         assert tc.output_size(5, **r.kwargs()) == 5 * scale
+
+
+def test_upsampling_recipes_phases_follow_the_padding():
+    # k = 3, s = 2: canvas phase 0 gets taps w0, w2 and phase 1 gets w1; p = 1 crops one
+    # sample, so output phase 0 is canvas phase 1 (one tap) and output phase 1 gets two
+    by_kp = {(r.kernel_size, r.padding): r for r in tc.upsampling_recipes(2)}
+    assert by_kp[3, 1].taps_per_phase == (1, 2)
+    assert by_kp[5, 2].taps_per_phase == (3, 2)          # p = 2: back to canvas order
+    assert by_kp[1, 0].holes and not by_kp[2, 0].holes and not by_kp[3, 1].holes
+    three = {(r.kernel_size, r.padding): r for r in tc.upsampling_recipes(3)}
+    assert three[2, 0].taps_per_phase == (1, 1, 0) and three[2, 0].holes
+    assert three[4, 1].taps_per_phase == (1, 1, 2)
 
 
 def test_upsampling_recipes_include_the_classics():
