@@ -147,8 +147,12 @@ def write_record(path, tables, args, load_before, load_after):
         f"Written by `bench/bench_conv_transpose.py --record` on "
         f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC. "
         f"Machine: {_cpu_model()}, {os.cpu_count()} logical CPUs; GPU: {gpu}. "
-        f"torch {torch.__version__} ({torch.get_num_threads()} threads), numpy {np.__version__}, "
-        f"Python {platform.python_version()}. Load average (1 min) {load_before:.1f} before and "
+        f"torch {torch.__version__} ({torch.get_num_threads()} "
+        f"thread{'s' if torch.get_num_threads() != 1 else ''}), numpy {np.__version__}, "
+        f"Python {platform.python_version()}"
+        + "".join(f", {k}={os.environ[k]}" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                                                      "MKL_NUM_THREADS") if k in os.environ)
+        + f". Load average (1 min) {load_before:.1f} before and "
         f"{load_after:.1f} after the run; {args.repeats} interleaved rounds of "
         f"{args.burst}-call bursts.",
         "",
