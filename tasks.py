@@ -5,7 +5,11 @@
     python3 tasks.py test      run every test: unit tests and doctests, nbval (strict) on every
                                chapter, the book build with warnings as errors, and every page
                                of the built book in headless chromium, offline (installs
-                               Debian's chromium first when /usr/bin/chromium is missing)
+                               Debian's chromium first when /usr/bin/chromium is missing);
+                               then nbval a second time on every chapter with the CPU
+                               restricted to AVX2 kernels and one thread (see nbval_restricted)
+    python3 tasks.py nbval-restricted [NOTEBOOK ...]
+                               only that second nbval run (default: every chapter)
     python3 tasks.py execute [NOTEBOOK ...]
                                Restart & Run All: store fresh outputs in the chapter notebooks
     python3 tasks.py bench     run the benchmarks in bench/ (ratios against torch; explorer
@@ -115,13 +119,42 @@ def ensure_chromium():
         _say(f"apt-get install chromium failed ({rc}); the browser test will fail")
 
 
+#: A second CPU for nbval: torch's own kernels (ATen), oneDNN and OpenBLAS limited to AVX2, and
+#: one thread everywhere. A stored output that depends on the vector width (AVX2 vs AVX-512) or
+#: on the thread count, i.e. on the order in which floats are summed, then differs between the
+#: two runs on a machine with AVX-512, and on any machine with more than one core.
+RESTRICTED_CPU = {"ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2",
+                  "OPENBLAS_CORETYPE": "Haswell", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def nbval_restricted(paths=()):
+    """nbval on the chapters only (no unit tests, no book build: the cheap part to repeat), in
+    subprocesses that inherit RESTRICTED_CPU; the kernels nbval starts inherit it too."""
+    ensure_env()
+    paths = list(paths) or ["chapters"]
+    _say("nbval again with the CPU restricted: "
+         + " ".join(f"{k}={v}" for k, v in RESTRICTED_CPU.items()))
+    env = dict(_env(), **RESTRICTED_CPU)
+    cmd = [PY, "-m", "pytest", *paths, "--nbval", "--nbval-current-env",
+           "--nbval-cell-timeout=300", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
+           "-p", "no:cacheprovider", "-q"]
+    _say(" ".join(str(c) for c in cmd))
+    return subprocess.run([str(c) for c in cmd], cwd=ROOT, env=env).returncode
+
+
 def test(extra=()):
-    """Every test, in one pytest run so that its summary line counts them all."""
+    """Every test, in one pytest run so that its summary line counts them all; then nbval once
+    more under RESTRICTED_CPU. Fails if either run fails (both always run)."""
     ensure_env()
     ensure_chromium()
-    return _run([PY, "-m", "pytest", "tests", "tconvlib", "chapters", "--nbval",
-                 "--nbval-current-env", "--nbval-cell-timeout=300",
-                 "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-ra", *extra])
+    rc = _run([PY, "-m", "pytest", "tests", "tconvlib", "chapters", "--nbval",
+               "--nbval-current-env", "--nbval-cell-timeout=300",
+               "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-ra", *extra])
+    rc_restricted = nbval_restricted()
+    if rc_restricted:
+        _say(f"nbval with the restricted CPU failed ({rc_restricted}): a stored output depends "
+             f"on the CPU's vector width or thread count")
+    return rc or rc_restricted
 
 
 def execute(paths=()):
@@ -146,7 +179,8 @@ def bench(extra=()):
 
 def main(argv):
     tasks = {"book": lambda a: build_book(), "test": test, "execute": execute, "bench": bench,
-             "student": student, "env": lambda a: ensure_env() or 0}
+             "student": student, "env": lambda a: ensure_env() or 0,
+             "nbval-restricted": nbval_restricted}
     if not argv or argv[0] not in tasks:
         print(__doc__)
         return 2

@@ -8,6 +8,13 @@ issue: numpy ``scatter`` within 1.5x of torch's CPU ``conv_transpose2d`` at N=8,
 
     python3 tasks.py bench                      # or: .venv/bin/python bench/bench_conv_transpose.py
     python bench/bench_conv_transpose.py --repeats 41 --burst 6
+    python bench/bench_conv_transpose.py --record   # also write the book's recorded-results box
+
+``--record`` writes ``chapters/_includes/gpu_bench.md``, the box of recorded results that the GPU
+appendix includes: both tables, labelled with the date, the machine (CPU model, cores, GPU if
+any), the library versions, torch's thread count and the load average during the run. The book
+never re-runs the benchmark when it is built: timings change from run to run and machine to
+machine, so they are a record, clearly labelled as one, not a regression test.
 
 Interleaving: each round runs every candidate in turn, so slow drifts of the machine hit all of
 them alike; the median over rounds is reported. Within a round a candidate runs as a short burst
@@ -19,7 +26,11 @@ pool (a pause between calls would instead charge torch for waking its OpenMP thr
 from __future__ import annotations
 
 import argparse
+import datetime
+import os
+import platform
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -30,6 +41,8 @@ import tconvlib as tc
 CONFIG = dict(n=8, c_in=64, c_out=32, size=32, k=4, stride=2, padding=1)
 #: a teaching-size layer, small enough for the matrix method's sparse A
 SMALL = dict(n=2, c_in=8, c_out=8, size=16, k=3, stride=2, padding=1)
+#: where ``--record`` writes the recorded-results box of the GPU appendix
+RECORD = Path(__file__).resolve().parents[1] / "chapters" / "_includes" / "gpu_bench.md"
 
 
 def _timer(fn, device, burst):
@@ -101,7 +114,58 @@ def bench(c, repeats, burst):
         print(f"{name:36s} {t * 1e3:10.2f} {t / base:23.2f}x")
     for name, why in refused.items():
         print(f"{name:36s} {'refused':>10s}   ({why})")
-    return med
+    rows = [(name, f"{t * 1e3:.2f}",
+             f"{t / med[f'torch-{candidates[name][0].type}/F.conv_transpose2d']:.2f}x")
+            for name, t in med.items()]
+    rows += [(name, "refused", why) for name, why in refused.items()]
+    return med, rows
+
+
+def _cpu_model():
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _layer(c):
+    return (f"N={c['n']}, C {c['c_in']}→{c['c_out']}, {c['size']}×{c['size']}, k={c['k']}, "
+            f"s={c['stride']}, p={c['padding']}, float32")
+
+
+def write_record(path, tables, args, load_before, load_after):
+    """The recorded-results box of the GPU appendix (MyST markdown, included by the chapter)."""
+    gpu = (torch.cuda.get_device_name(0) if torch.cuda.is_available()
+           else "none (no CUDA device: CPU rows only)")
+    lines = [
+        ":::{admonition} Recorded results: a benchmark run, not re-executed when the book is built",
+        ":class: note",
+        "",
+        f"Written by `bench/bench_conv_transpose.py --record` on "
+        f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC. "
+        f"Machine: {_cpu_model()}, {os.cpu_count()} logical CPUs; GPU: {gpu}. "
+        f"torch {torch.__version__} ({torch.get_num_threads()} "
+        f"thread{'s' if torch.get_num_threads() != 1 else ''}), numpy {np.__version__}, "
+        f"Python {platform.python_version()}"
+        + "".join(f", {k}={os.environ[k]}" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                                                      "MKL_NUM_THREADS") if k in os.environ)
+        + f". Load average (1 min) {load_before:.1f} before and "
+        f"{load_after:.1f} after the run; {args.repeats} interleaved rounds of "
+        f"{args.burst}-call bursts.",
+        "",
+    ]
+    for title, c, rows in tables:
+        lines += [f"**{title}** ({_layer(c)}):", "",
+                  "| candidate | median ms | vs torch (same device) |", "|---|---:|---:|"]
+        lines += [f"| {n} | {t} | {r} |" for n, t, r in rows]
+        lines.append("")
+    lines.append(":::")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"recorded: {path}")
 
 
 def main():
@@ -109,17 +173,25 @@ def main():
     ap.add_argument("--repeats", type=int, default=31)
     ap.add_argument("--burst", type=int, default=4, help="calls per candidate per round (>= 2)")
     ap.add_argument("--threads", type=int, default=None, help="torch.set_num_threads")
+    ap.add_argument("--record", action="store_true",
+                    help=f"write the recorded-results box {RECORD.relative_to(RECORD.parents[2])}")
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
     if args.burst < 2:
         ap.error(f"--burst ({args.burst}) must be at least 2")
-    med = bench(CONFIG, args.repeats, args.burst)
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    med, rows = bench(CONFIG, args.repeats, args.burst)
     ratio = med["numpy/scatter"] / med["torch-cpu/F.conv_transpose2d"]
     verdict = "within" if ratio <= 1.5 else "OUTSIDE"
     print(f"\nheadline: numpy scatter / torch CPU conv_transpose2d = {ratio:.2f}x "
           f"({verdict} the 1.5x target)")
-    bench(SMALL, args.repeats, args.burst)
+    _, small_rows = bench(SMALL, args.repeats, args.burst)
+    if args.record:
+        load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        write_record(RECORD, [("Decoder-size layer", CONFIG, rows),
+                              ("Teaching-size layer", SMALL, small_rows)],
+                     args, load_before, load_after)
 
 
 if __name__ == "__main__":
