@@ -26,6 +26,8 @@ here; the modules behind them are named after the book's concepts:
   ``crop_or_pad``, ``grid_shift``)
 - :mod:`tconvlib.layers`      torch modules (``ResizeConv2d``, ``SubPixelConv2d``,
   ``BlurredConvTranspose2d``, ``multiply_adds``); loaded lazily, only they import torch
+- :mod:`tconvlib.training`    one seeded training loop for the demonstrations (``train``,
+  ``train_gan``, ``TrainingLog``, ``GANLog``); loaded lazily, imports torch
 - :mod:`tconvlib.device`      the device helper for chapters (``default_device``)
 - :mod:`tconvlib.plotting`    figures used by the chapters
 - :mod:`tconvlib.tables`      result tables (``Table``): HTML in the book, text for nbval
@@ -129,11 +131,17 @@ __all__ = [
     "SubPixelConv2d",
     "BlurredConvTranspose2d",
     "multiply_adds",
+    "train",
+    "train_gan",
+    "TrainingLog",
+    "GANLog",
 ]
 
 # torch modules, imported on first use (PEP 562) so that numpy-only use never imports torch
 _LAZY = {"ResizeConv2d": "layers", "SubPixelConv2d": "layers",
-         "BlurredConvTranspose2d": "layers", "multiply_adds": "layers"}
+         "BlurredConvTranspose2d": "layers", "multiply_adds": "layers",
+         "train": "training", "train_gan": "training", "TrainingLog": "training",
+         "GANLog": "training"}
 
 
 def __getattr__(name):
