@@ -1,0 +1,240 @@
+"""Exercise checkers: right or wrong, with a hint, without giving the answer away.
+
+Each exercise is registered under an id such as ``"matrix-view/shape"``. Its expected answer is
+*computed* from the exercise's parameters with tconvlib (never written here as a literal), so
+reading this file, the checker call or its arguments does not reveal it. Typical mistakes are
+recognised and answered with a matching hint.
+
+Use :func:`check` in a notebook::
+
+    tconvlib.check("matrix-view/shape", (3, 5))
+
+and list the exercises with :func:`exercise_ids`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numbers
+
+import numpy as np
+
+__all__ = ["check", "exercise_ids", "register", "CheckResult"]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict of a checker. Truthy when correct; prints as one line."""
+
+    exercise: str
+    correct: bool
+    message: str
+
+    def __bool__(self):
+        return self.correct
+
+    def __str__(self):
+        mark = "✔ correct" if self.correct else "✘ not yet"
+        return f"[{self.exercise}] {mark}: {self.message}"
+
+    __repr__ = __str__
+
+    def _repr_pretty_(self, p, cycle):  # IPython display
+        p.text(str(self))
+
+
+@dataclass
+class _Exercise:
+    solve: Callable[[], Any]
+    compare: Callable[[Any, Any], bool]
+    hints: list = field(default_factory=list)   # [(predicate(answer, expected), hint)]
+    fallback: str = "compare your answer with the definition and try again."
+    praise: str = "well done."
+    normalize: Callable[[Any], Any] = staticmethod(lambda a: a)
+
+
+_REGISTRY: dict[str, _Exercise] = {}
+
+NOT_ANSWERED = "not answered yet: replace `...` with your answer and run the cell again."
+NOT_IMPLEMENTED = ("not implemented yet: your function raised NotImplementedError; write its "
+                   "body and run the cell again.")
+
+
+def register(exercise_id, *, solve, compare=None, hints=(), fallback=None, praise=None,
+             normalize=None):
+    """Register an exercise.
+
+    Parameters
+    ----------
+    exercise_id : str
+        ``"chapter/name"``.
+    solve : callable
+        Returns the expected answer, computed (not hard-coded) from the exercise's parameters.
+    compare : callable, optional
+        ``compare(answer, expected) -> bool``; default: :func:`answers_equal`.
+    hints : sequence of (predicate, str)
+        ``predicate(answer, expected)`` recognises a typical mistake; the first match's hint
+        is shown.
+    fallback, praise : str, optional
+        Message for an unrecognised wrong answer / for a right one.
+    normalize : callable, optional
+        Applied to the student's answer first; if it raises ``TypeError`` or ``ValueError``,
+        the message is reported as a wrong answer rather than an exception.
+    """
+    if exercise_id in _REGISTRY:
+        raise ValueError(f"exercise id {exercise_id!r} is already registered")
+    ex = _Exercise(solve=solve, compare=compare or answers_equal, hints=list(hints))
+    if fallback:
+        ex.fallback = fallback
+    if praise:
+        ex.praise = praise
+    if normalize:
+        ex.normalize = normalize
+    _REGISTRY[exercise_id] = ex
+    return exercise_id
+
+
+def answers_equal(answer, expected):
+    """Exact equality for ints and tuples; ``allclose`` for arrays and floats."""
+    if isinstance(expected, (tuple, list)) and not isinstance(answer, np.ndarray):
+        return (isinstance(answer, (tuple, list)) and len(answer) == len(expected)
+                and all(answers_equal(a, e) for a, e in zip(answer, expected)))
+    try:
+        a, e = np.asarray(answer, dtype=float), np.asarray(expected, dtype=float)
+    except (TypeError, ValueError):
+        return answer == expected
+    return a.shape == e.shape and bool(np.allclose(a, e, rtol=1e-9, atol=1e-9))
+
+
+def exercise_ids(prefix=""):
+    """The registered exercise ids (those starting with ``prefix``), sorted."""
+    return sorted(k for k in _REGISTRY if k.startswith(prefix))
+
+
+def check(exercise_id, answer):
+    """Check ``answer`` for exercise ``exercise_id``; returns a :class:`CheckResult`.
+
+    Examples
+    --------
+    >>> r = check("matrix-view/shape", (3, 5))
+    >>> bool(r)
+    True
+    >>> bool(check("matrix-view/shape", (5, 3)))
+    False
+    >>> check("matrix-view/shape", ...)          # a placeholder is not an error
+    [matrix-view/shape] ✘ not yet: not answered yet: replace `...` with your answer and run the cell again.
+    """
+    if exercise_id not in _REGISTRY:
+        known = ", ".join(exercise_ids()) or "none"
+        raise ValueError(f"exercise_id ({exercise_id!r}) is not a known exercise; known: {known}")
+    ex = _REGISTRY[exercise_id]
+    if answer is None or answer is Ellipsis:
+        return CheckResult(exercise_id, False, NOT_ANSWERED)
+    try:
+        answer = ex.normalize(answer)
+    except NotImplementedError:
+        return CheckResult(exercise_id, False, NOT_IMPLEMENTED)
+    except (TypeError, ValueError) as exc:
+        return CheckResult(exercise_id, False, str(exc))
+    expected = ex.solve()
+    try:
+        correct = ex.compare(answer, expected)
+    except NotImplementedError:
+        return CheckResult(exercise_id, False, NOT_IMPLEMENTED)
+    if correct:
+        return CheckResult(exercise_id, True, ex.praise)
+    for predicate, hint in ex.hints:
+        try:
+            if predicate(answer, expected):
+                return CheckResult(exercise_id, False, hint)
+        except Exception:  # a hint predicate must never turn a wrong answer into a crash
+            continue
+    return CheckResult(exercise_id, False, ex.fallback)
+
+
+# -- answer parsing shared by every chapter --------------------------------------------------
+# A normaliser turns the learner's answer into the form a checker compares, or raises TypeError/
+# ValueError with a message that says what form is expected (shown as a wrong verdict).
+
+
+def _describe(answer):
+    text = repr(answer)
+    return (text[:60] + "...") if len(text) > 60 else text
+
+
+def _whole_number(value):
+    """``value`` as an int if it is a whole number (int, numpy integer or integral float)."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"answer with a whole number, got {_describe(value)}")
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real) and float(value).is_integer():
+        return int(value)
+    raise TypeError(f"answer with a whole number, got {_describe(value)}")
+
+
+def _shape_pair(answer):
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 2):
+        raise TypeError(f"answer the shape as a pair (rows, columns), got {_describe(answer)}")
+    return tuple(_whole_number(v) for v in answer)
+
+
+def _vector(answer):
+    try:
+        v = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"answer with a list or 1-D array of numbers, got {_describe(answer)}") \
+            from None
+    if v.ndim != 1:
+        raise TypeError(f"answer with a list or 1-D array of numbers, got shape {v.shape}")
+    return v
+
+
+def _int_tuple_answer(answer, length, what):
+    if not (isinstance(answer, (tuple, list)) and len(answer) == length):
+        raise TypeError(f"answer with {what}, got {_describe(answer)}")
+    return tuple(_whole_number(v) for v in answer)
+
+
+def _int_list(answer):
+    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__iter__"):
+        raise TypeError(f"answer with a list of whole numbers, got {_describe(answer)}")
+    return [_whole_number(v) for v in answer]
+
+
+def _number(answer):
+    """``answer`` as a float (any real number; bools are refused)."""
+    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Real):
+        raise TypeError(f"answer with a number, got {_describe(answer)}")
+    return float(answer)
+
+
+def _pair_of(convert, what):
+    def normalize(answer):
+        if not (isinstance(answer, (tuple, list)) and len(answer) == 2):
+            raise TypeError(f"answer with a pair {what}, got {_describe(answer)}")
+        return tuple(convert(v) for v in answer)
+    return normalize
+
+
+def _close(tol):
+    return lambda a, e: abs(a - e) <= tol
+
+
+def _array(answer):
+    try:
+        a = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"answer with an array of numbers, got {_describe(answer)}") from None
+    return a
+
+
+def _same_array(a, e):
+    return a.shape == np.shape(e) and bool(np.allclose(a, e))
+
+
+def _same(outputs, reference):
+    """Every output array has its reference's shape and values (code exercises)."""
+    return all(a.shape == r.shape and np.allclose(a, r) for a, r in zip(outputs, reference))

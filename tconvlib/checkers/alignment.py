@@ -1,0 +1,148 @@
+"""Exercise checkers for chapter 9, alignment and padding (``chapters/09_alignment.ipynb``).
+
+Every expected answer is computed with tconvlib from the exercise's parameters; importing
+this module registers its exercises (see :mod:`tconvlib.checkers`).
+"""
+
+import numpy as np
+
+from ..shapes import output_size
+from ._core import _describe, register, _whole_number
+
+
+# -- alignment/offset: grid offset of k = 3, s = 2, p = 1 (by hand) -------------------------------
+def _grid_offset_ex():
+    from ..alignment import grid_offset
+
+    return grid_offset(3, 2, 1)
+
+
+register(
+    "alignment/offset",
+    solve=_grid_offset_ex,
+    normalize=lambda a: float(a),
+    hints=[
+        (lambda a, e: abs(a + e) < 1e-9,
+         "wrong sign, or the padding left out: padding p crops p positions at the start, "
+         "moving every stamp p positions earlier; a positive offset means later."),
+        (lambda a, e: abs(a) < 1e-9,
+         "the stamp's centre is at 2i + (k-1)/2 - p; the block of input pixel i is 2i, 2i+1, "
+         "whose centre is 2i + 1/2, not 2i."),
+    ],
+    fallback="offset = (k - 1)/2 - p - (s - 1)/2 output pixels.",
+)
+
+
+# -- alignment/output-padding: output_padding for n = 14 and n = 13 (by hand) -----------------------
+def _op_pair():
+    from ..alignment import decoder_plan
+
+    return (decoder_plan(14).output_padding, decoder_plan(13).output_padding)
+
+
+register(
+    "alignment/output-padding",
+    solve=_op_pair,
+    normalize=lambda a: tuple(_whole_number(v) for v in a),
+    hints=[
+        (lambda a, e: a == e[::-1],
+         "swapped: n = 14 first, then n = 13."),
+        (lambda a, e: a == (0, 0) or a == (1, 1),
+         "the two sizes differ: both go to m = 7 at low resolution, but the transposed conv "
+         "returns 2(m - 1) - 2p + k = 13 without output_padding."),
+    ],
+    fallback="compute m = floor((n + 2 - 3)/2) + 1, then what the transposed conv returns.",
+)
+
+
+# -- alignment/pix2pix-shift: predict the shift of a k=4 decoder after a k=3 encoder ---------------
+def _pix2pix_shift():
+    from ..alignment import DecoderPlan, grid_shift
+
+    return grid_shift(20, DecoderPlan(4, 2, 1, 0, (0, 0), 10, 20))
+
+
+register(
+    "alignment/pix2pix-shift",
+    solve=_pix2pix_shift,
+    normalize=lambda a: float(a),
+    hints=[
+        (lambda a, e: abs(a + e) < 1e-9,
+         "the magnitude is right; the sign says which way: compare where the encoder centres "
+         "pixel j (2j) with where the decoder paints it (2j + (4-1)/2 - 1)."),
+        (lambda a, e: abs(a) < 1e-9,
+         "the sizes match (20 -> 10 -> 20), but do the grids? Equal sizes do not mean aligned "
+         "pixels."),
+    ],
+    fallback="the shift is the decoder's stamp centre minus the encoder's window centre.",
+)
+
+
+# -- alignment/plan-code: output_padding for any n (code) --------------------------------------------
+_PLAN_SIZES = tuple(range(9, 41))
+
+
+def _run_plan(answer):
+    if not callable(answer):
+        raise TypeError(f"answer with your function up_params, not {_describe(answer)}")
+    out = []
+    for n in _PLAN_SIZES:
+        try:
+            got = answer(n)
+        except NotImplementedError:
+            raise
+        except Exception as exc:
+            raise ValueError(f"your function raised {type(exc).__name__} for n={n}: {exc}") \
+                from None
+        try:
+            out.append(tuple(int(v) for v in got))
+        except TypeError:
+            raise ValueError(f"return (kernel_size, padding, output_padding), got {got!r}") \
+                from None
+    return tuple(out)
+
+
+def _plan_reference():
+    from ..alignment import decoder_plan
+
+    return tuple((p.kernel_size, p.padding, p.output_padding)
+                 for p in (decoder_plan(n) for n in _PLAN_SIZES))
+
+
+def _plan_sizes_ok(a):
+    from ..shapes import output_size
+
+    try:
+        return all(len(t) == 3 and t[0] > 0 and t[1] >= 0 and 0 <= t[2] < 2
+                   and output_size((n + 1) // 2, t[0], 2, t[1], t[2]) == n
+                   for n, t in zip(_PLAN_SIZES, a))
+    except ValueError:
+        return False
+
+
+def _plan_aligned(a, e=None):
+    """Right size for every n and zero grid shift (any kernel that achieves both is right)."""
+    from ..alignment import DecoderPlan, grid_shift
+
+    if not _plan_sizes_ok(a):
+        return False
+    return all(grid_shift(n, DecoderPlan(t[0], 2, t[1], t[2], (0, 0), (n + 1) // 2, n)) == 0
+               for n, t in zip(_PLAN_SIZES, a) if n >= 2 * (3 + t[0]) + 2)
+
+
+register(
+    "alignment/plan-code",
+    solve=_plan_reference,
+    compare=_plan_aligned,
+    normalize=_run_plan,
+    praise=f"right size and zero shift for every n in {_PLAN_SIZES[0]}..{_PLAN_SIZES[-1]}.",
+    hints=[
+        (lambda a, e: all(t[2] == 0 for t in a),
+         "with output_padding always 0, even sizes come back one short."),
+        (lambda a, e: _plan_sizes_ok(a),
+         "the sizes are right but the decoder grid is shifted (by half a pixel): after a k=3 "
+         "encoder, an even decoder kernel cannot line up, whatever the padding."),
+    ],
+    fallback="use the encoder's kernel and padding; output_padding makes up what the floor "
+             "in the encoder's size formula dropped.",
+)

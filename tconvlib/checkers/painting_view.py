@@ -1,0 +1,200 @@
+"""Exercise checkers for chapter 2, the painting view (``chapters/02_painting_view.ipynb``).
+
+Every expected answer is computed with tconvlib from the exercise's parameters; importing
+this module registers its exercises (see :mod:`tconvlib.checkers`).
+"""
+
+import numpy as np
+
+from ..painting import multiplication_counts, projective_field
+from ..transposed import conv_transpose1d, conv_transpose2d
+from ._core import _describe, _int_list, register, _same, _shape_pair
+
+
+# -- painting-view/projective-field: which outputs does one input sample paint? ----------------
+_PF_EX = dict(i=2, n_in=5, kernel_size=4, stride=2, padding=1)
+
+
+def _pf(**changes):
+    ex = {**_PF_EX, **changes}
+    i, n, k, s, p = (ex[key] for key in ("i", "n_in", "kernel_size", "stride", "padding"))
+    return [s * i + a - p for a in range(k)]
+
+
+register(
+    "painting-view/projective-field",
+    solve=lambda: projective_field(**_PF_EX),
+    normalize=_int_list,
+    hints=[
+        (lambda a, e: a == _pf(padding=0),
+         "the stamp starts at s*i on the canvas, but the output is the canvas with p samples "
+         "cropped from the front: shift by the padding."),
+        (lambda a, e: a == _pf(stride=1),
+         "input sample i stamps at s*i, not at i: the stride spaces the stamps."),
+        (lambda a, e: len(a) == len(e) and a[0] == e[0] - _PF_EX["kernel_size"] // 2 + 1,
+         "the stamp is not centred on s*i: tap a of the kernel lands at s*i + a - p."),
+        (lambda a, e: len(a) != _PF_EX["kernel_size"],
+         "one stamp covers k consecutive positions here (none of them is cropped)."),
+    ],
+    fallback="tap a of the kernel lands at output position s*i + d*a - p.",
+)
+
+
+# -- painting-view/flip: when does forgetting the flip not matter? (conceptual) ----------------
+_FLIP_CHOICES = {"a": "never", "b": "symmetric kernels", "c": "k <= s", "d": "p = 0"}
+
+
+def _flip_letter():
+    """The letter whose kernels give the same result with and without the flip, computed."""
+    from ..transposed import conv_transpose1d
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((1, 6))
+
+    def same(w, s=2, p=0):
+        w = np.asarray(w, dtype=float).reshape(1, 1, -1)
+        return np.allclose(conv_transpose1d(x, w, stride=s, padding=p),
+                           conv_transpose1d(x, w[..., ::-1], stride=s, padding=p))
+
+    verdicts = {"b": same([1., 3., 1.]) and same([2., 5., 5., 2.]),
+                "c": same([1., 2.], s=2) and same([1., 2.], s=3),
+                "d": same([1., 2., 3.], p=0)}
+    right = [letter for letter, ok in verdicts.items() if ok]
+    return right[0] if len(right) == 1 else "a"
+
+
+def _flip_choice(answer):
+    if not isinstance(answer, str) or answer.strip().lower().strip("()") not in _FLIP_CHOICES:
+        raise TypeError(f"answer with one of the letters 'a', 'b', 'c', 'd', got "
+                        f"{_describe(answer)}")
+    return answer.strip().lower().strip("()")
+
+
+register(
+    "painting-view/flip",
+    solve=_flip_letter,
+    normalize=_flip_choice,
+    hints=[
+        (lambda a, e: a == "a",
+         "try a kernel that reads the same backwards, e.g. (1, 3, 1): what does the flip do "
+         "to it?"),
+        (lambda a, e: a == "c",
+         "with k <= s the stamps do not overlap, but each stamp is still the kernel, reversed "
+         "or not: paint (1, 2) with stride 2 both ways."),
+        (lambda a, e: a == "d",
+         "padding only crops the canvas; it does not change the orientation of the stamps."),
+    ],
+    fallback="paint an impulse with and without the flip and compare the stamps.",
+)
+
+
+# -- painting-view/multiplications: count both algorithms (compute by hand) --------------------
+_MUL_EX = dict(n_in=(16, 16), kernel_size=4, stride=2, padding=1, in_channels=8,
+               out_channels=4)
+
+
+def _mul_expected():
+    c = multiplication_counts(**_MUL_EX)
+    return (c.painting, c.zero_insertion)
+
+
+def _mul_1d():
+    ex = dict(_MUL_EX, n_in=_MUL_EX["n_in"][0])
+    c = multiplication_counts(**ex)
+    return (c.painting, c.zero_insertion)
+
+
+def _mul_no_channels():
+    c = multiplication_counts(**dict(_MUL_EX, in_channels=1, out_channels=1))
+    return (c.painting, c.zero_insertion)
+
+
+def _mul_stretched_only():
+    # zero insertion counted over the stretched input without the border padding
+    (h, _), k, s = _MUL_EX["n_in"], _MUL_EX["kernel_size"], _MUL_EX["stride"]
+    c = _MUL_EX["in_channels"] * _MUL_EX["out_channels"]
+    side = s * (h - 1) + 1 - k + 1
+    return side * side * k * k * c
+
+
+register(
+    "painting-view/multiplications",
+    solve=_mul_expected,
+    normalize=_shape_pair,
+    hints=[
+        (lambda a, e: a == e[::-1],
+         "the pair is (painting, zero insertion): zero insertion is the larger one."),
+        (lambda a, e: a == _mul_no_channels(),
+         "every product is done for each pair (input channel, output channel): multiply by "
+         "C_in * C_out."),
+        (lambda a, e: a == _mul_1d(),
+         "that is the count along one dimension; a 2-D layer has k*k taps and H*W samples."),
+        (lambda a, e: a[0] == e[0] and a[1] == _mul_stretched_only(),
+         "the stride-1 convolution runs over the stretched input *padded* by d(k-1) - p on "
+         "each side, and produces one dot product per output pixel."),
+        (lambda a, e: a[0] == e[0],
+         "the painting count is right; zero insertion computes one full k x k dot product per "
+         "output pixel and channel pair."),
+    ],
+    fallback="painting: one product per input pixel, tap and channel pair; zero insertion: one "
+             "per output pixel, tap and channel pair.",
+)
+
+
+# -- painting-view/paint2d: painting in 2-D (code) ----------------------------------------------
+#: (H, W, kH, kW, stride, padding)
+_PAINT_CASES = ((3, 3, 3, 3, 2, 1), (2, 4, 2, 3, 2, 0), (4, 3, 4, 4, 2, 1), (3, 2, 3, 2, 3, 1),
+                (1, 1, 3, 3, 1, 1), (5, 5, 2, 2, 1, 0))
+
+
+def _paint_inputs():
+    rng = np.random.default_rng(20161017)
+    return [(rng.standard_normal((h, w)), rng.standard_normal((kh, kw)), s, p)
+            for h, w, kh, kw, s, p in _PAINT_CASES]
+
+
+def _paint_reference(variant="right"):
+    from ..transposed import conv_transpose2d
+    out = []
+    for x, w, s, p in _paint_inputs():
+        if variant == "flipped":
+            w = w[::-1, ::-1]
+        if variant == "uncropped":
+            p = 0
+        out.append(conv_transpose2d(x[None], w[None, None], stride=s, padding=p)[0])
+    return tuple(out)
+
+
+def _run_paint(answer):
+    if not callable(answer):
+        raise TypeError("answer with a function paint2d(x, w, stride, padding), got "
+                        f"{_describe(answer)}")
+    outs = []
+    for x, w, s, p in _paint_inputs():
+        try:
+            outs.append(np.asarray(answer(x.copy(), w.copy(), s, p), dtype=float))
+        except NotImplementedError:
+            raise
+        except Exception as exc:  # the learner's code: any failure is a wrong answer
+            raise ValueError(f"your function raised {type(exc).__name__} for x of shape "
+                             f"{x.shape}, w of shape {w.shape}, stride={s}, padding={p}: "
+                             f"{exc}") from None
+    return tuple(outs)
+
+
+register(
+    "painting-view/paint2d",
+    solve=_paint_reference,
+    compare=_same,
+    normalize=_run_paint,
+    praise=f"your painter equals conv_transpose2d on {len(_PAINT_CASES)} seeded random cases.",
+    hints=[
+        (lambda a, e: _same(a, _paint_reference("uncropped")),
+         "the canvas is right but not cropped: drop p rows and columns on every side."),
+        (lambda a, e: _same(a, _paint_reference("flipped")),
+         "your stamps are the kernel rotated by 180 degrees: painting uses w as it is."),
+        (lambda a, e: any(x.shape != r.shape for x, r in zip(a, e)),
+         "wrong output shape: the canvas is s(H-1) + kH by s(W-1) + kW before cropping p "
+         "from each side."),
+    ],
+    fallback="paint x[i, j] * w at (s*i, s*j) on a zero canvas, then crop p from each side.",
+)

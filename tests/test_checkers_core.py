@@ -1,0 +1,62 @@
+"""The checkers' shared core: the registry, `check`, `CheckResult` and the answer
+normalisers; unknown ids raise, placeholders are "not answered yet"."""
+
+import numpy as np  # noqa: F401
+import pytest
+
+import tconvlib as tc
+from checker_tools import verdict
+
+
+def test_unknown_id_raises_value_error():
+    with pytest.raises(ValueError, match="not a known exercise"):
+        tc.check("matrix-view/no-such-exercise", 1)
+
+
+def test_result_prints_as_one_line():
+    assert str(verdict("matrix-view/shape", (3, 5))).startswith("[matrix-view/shape] ✔")
+    assert str(verdict("matrix-view/shape", (5, 3))).startswith("[matrix-view/shape] ✘")
+
+
+@pytest.mark.parametrize("exercise", tc.checkers.exercise_ids())
+@pytest.mark.parametrize("placeholder", [None, ...])
+def test_placeholders_are_not_answered_yet(exercise, placeholder):
+    r = tc.check(exercise, placeholder)
+    assert not r and r.message == tc.checkers.NOT_ANSWERED
+
+
+def test_unwritten_function_is_not_implemented_yet():
+    def transpose_conv(y, w, stride, padding, n):
+        raise NotImplementedError("replace this line with your code")
+
+    r = tc.check("matrix-view/transpose-code", transpose_conv)
+    assert not r and r.message == tc.checkers.NOT_IMPLEMENTED
+
+
+def test_no_name_is_defined_twice_in_the_checkers_package():
+    """A helper written again in a second chapter module is a copy that can drift (and, if a
+    chapter module imports the other's names, silently replaces it): every top-level function,
+    class or variable of the package is defined in exactly one module."""
+    import ast
+    import collections
+    from pathlib import Path
+
+    seen = collections.defaultdict(list)
+    for path in sorted(Path(tc.checkers.__file__).parent.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                seen[node.name].append(f"{path.name}:{node.lineno}")
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name) and target.id != "__all__":
+                        seen[target.id].append(f"{path.name}:{node.lineno}")
+    assert {name: where for name, where in seen.items() if len(where) > 1} == {}
+
+
+def test_every_chapter_module_is_imported_by_the_package():
+    """A chapter module the package does not import would register nothing."""
+    import pkgutil
+
+    modules = {m.name for m in pkgutil.iter_modules(tc.checkers.__path__)} - {"_core", "_common"}
+    assert modules and all(hasattr(tc.checkers, m) for m in modules), modules
