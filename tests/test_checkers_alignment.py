@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import tconvlib as tc
-from checker_tools import assert_hint, verdict
+from checker_tools import assert_hint, assert_hints_exclusive, verdict
 from tconvlib.checkers import exercise_ids
 
 EXERCISES = {
@@ -21,10 +21,12 @@ def test_alignment_exercises_are_registered():
 
 
 def test_alignment_offset():
-    right = (3 - 1) / 2 - 1 - (2 - 1) / 2
+    right = (5 - 1) / 2 - 2 - (3 - 1) / 2                   # k = 5, s = 3, p = 2
     assert verdict("alignment/offset", right)
-    assert_hint("alignment/offset", 0, "centre is 2i + 1/2")
-    assert_hint("alignment/offset", right + 1, "crops p positions")   # padding left out
+    assert_hints_exclusive("alignment/offset", {
+        (5 - 1) / 2 - 2: "whose centre is s*i + (s-1)/2",    # block centre forgotten
+        (5 - 1) / 2 - (3 - 1) / 2: "crops p positions",      # padding left out
+    })
 
 
 def test_alignment_output_padding():

@@ -14,8 +14,9 @@ def test_unknown_id_raises_value_error():
 
 
 def test_result_prints_as_one_line():
-    assert str(verdict("matrix-view/shape", (3, 5))).startswith("[matrix-view/shape] ✔")
-    assert str(verdict("matrix-view/shape", (5, 3))).startswith("[matrix-view/shape] ✘")
+    right = tc.checkers._REGISTRY["matrix-view/shape"].solve()
+    assert str(verdict("matrix-view/shape", right)).startswith("[matrix-view/shape] ✔")
+    assert str(verdict("matrix-view/shape", right[::-1])).startswith("[matrix-view/shape] ✘")
 
 
 @pytest.mark.parametrize("exercise", tc.checkers.exercise_ids())

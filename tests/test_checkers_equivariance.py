@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import tconvlib as tc
-from checker_tools import assert_hint, verdict
+from checker_tools import assert_hint, assert_hints_exclusive, verdict
 from tconvlib.checkers import exercise_ids
 
 EXERCISES = {
@@ -31,11 +31,11 @@ def test_equivariance_output_shift():
 
 
 def test_equivariance_sub_kernel():
-    w = np.array([1., 2., 3., 4., 5.])
-    assert verdict("equivariance/sub-kernel", w[1::2])          # (0 + p) % s = 1
-    assert_hint("equivariance/sub-kernel", w[0::2], "canvas phase 0")
-    assert_hint("equivariance/sub-kernel", w[1::2][::-1], "reversed order")
-    assert_hint("equivariance/sub-kernel", w[0::2][::-1], "wrong phase")
+    w = np.arange(1., 8.)                                       # s = 3, p = 2
+    assert verdict("equivariance/sub-kernel", w[2::3])          # (0 + p) % s = 2
+    assert_hints_exclusive("equivariance/sub-kernel", {
+        tuple(w[0::3]): "canvas phase 0", tuple(w[2::3][::-1]): "reversed order",
+        tuple(w[0::3][::-1]): "wrong phase", tuple(w[1::3]): "not o - p"})
     assert not verdict("equivariance/sub-kernel", "w1")
 
 
@@ -49,10 +49,21 @@ def test_equivariance_smallest_shift():
 
 def test_equivariance_one_sample_shift():
     assert verdict("equivariance/one-sample-shift", "(c)")
-    assert_hint("equivariance/one-sample-shift", "a", "1/2")
-    assert_hint("equivariance/one-sample-shift", "b", "different")
-    assert_hint("equivariance/one-sample-shift", "d", "phase 1")
+    assert_hints_exclusive("equivariance/one-sample-shift", {
+        "a": "*later*", "b": "dropping taps", "d": "multiple of the stride"})
     assert not verdict("equivariance/one-sample-shift", "e")
+
+
+def test_one_sample_shift_answer_independently():
+    # stride 3, output moved 2 samples earlier = moved 3 earlier (input x[i + 1]) and 1 later
+    # (a zero tap prepended)
+    rng = np.random.default_rng(0)
+    x = np.concatenate([[0.], rng.standard_normal(5), [0.]])
+    w = rng.standard_normal(4)
+    y = tc.conv_transpose1d(x[None], w[None, None], stride=3)[0]
+    z = tc.conv_transpose1d(np.append(x[1:], 0.)[None], np.append(0., w)[None, None],
+                            stride=3)[0]
+    np.testing.assert_allclose(z[:len(y) - 2], y[2:])
 
 
 def circular_right(x, w, s):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import tconvlib as tc
-from checker_tools import assert_hint, verdict
+from checker_tools import assert_hint, assert_hints_exclusive, verdict
 from tconvlib.checkers import exercise_ids
 
 EXERCISES = {
@@ -37,11 +37,11 @@ def test_torch_fan_hints():
 
 
 def test_kaiming_ratio_hints():
-    assert_hint("initialization/kaiming-ratio", 2.0, "k*k/s**2")
-    assert_hint("initialization/kaiming-ratio", 0.125, "swapped")
+    # ConvTranspose2d(80, 32, 4, stride=2): C_in / (C_out s^2) = 0.625
+    assert verdict("initialization/kaiming-ratio", 80 / (32 * 4))
+    assert_hints_exclusive("initialization/kaiming-ratio", {
+        80 / 32: "k*k/s**2", 32 / (80 * 4): "swapped", 32 * 4 / 80: "inverse ratio"})
     assert_hint("initialization/kaiming-ratio", 0.3, "actual variance")
-    # 1 / 0.5 = 2 is also the no-stride answer; the inverse hint is reachable for other values
-    assert not verdict("initialization/kaiming-ratio", 0.25)
 
 
 def test_bilinear_border_hints():
@@ -95,6 +95,6 @@ def test_initialization_answers_agree_with_independent_computations():
     w = torch.empty(24, 4, 4, 4)
     assert verdict("initialization/torch-fan", (4 * 16, 24 * 16))
     assert w.shape[1] * 16 == 64
-    assert verdict("initialization/kaiming-ratio", (64 * 16 / 4) / (32 * 16))
+    assert verdict("initialization/kaiming-ratio", (80 * 16 / 4) / (32 * 16))
     u = (np.arange(32) + 0.5) / 4 - 0.5
     assert verdict("initialization/bilinear-border", int(np.sum((u < 0) | (u > 7))))

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import tconvlib as tc
-from checker_tools import assert_hint, verdict
+from checker_tools import assert_hint, assert_hints_exclusive, verdict
 from tconvlib.checkers import exercise_ids
 
 EXERCISES = {
@@ -27,7 +27,7 @@ def ones_matrix(n, k, s, p):
 
 
 def test_expected_answers_agree_with_an_independent_computation():
-    assert verdict("matrix-view/shape", ones_matrix(5, 3, 2, 1).shape)
+    assert verdict("matrix-view/shape", ones_matrix(11, 4, 3, 2).shape)
     assert verdict("matrix-view/nnz", np.count_nonzero(ones_matrix(7, 3, 2, 1)))
     m = tc.conv_output_size(13, 4, 3, 1)
     assert verdict("matrix-view/output-padding", 13 - tc.output_size(m, 4, 3, 1))
@@ -36,19 +36,19 @@ def test_expected_answers_agree_with_an_independent_computation():
 
 
 def test_shape_right():
-    assert verdict("matrix-view/shape", (3, 5))
-    assert verdict("matrix-view/shape", [np.int64(3), 5.0])
+    # n = 11, k = 4, s = 3, p = 2: m = (11 + 4 - 4) // 3 + 1 = 4
+    assert verdict("matrix-view/shape", (4, 11))
+    assert verdict("matrix-view/shape", [np.int64(4), 11.0])
 
 
-@pytest.mark.parametrize("answer, fragment", [
-    ((5, 3), "swapped"),
-    ((2, 5), "counted without the padding"),     # m from (n - k) // s + 1
-    ((4, 5), "floor"),
-    ((3, 7), "one column per *input* sample"),
-    ((9, 9), "one row per output sample"),
-])
-def test_shape_hints(answer, fragment):
-    assert_hint("matrix-view/shape", answer, fragment)
+def test_shape_hints_each_for_its_own_mistake():
+    assert_hints_exclusive("matrix-view/shape", {
+        (11, 4): "swapped",
+        (3, 11): "counted without the padding",     # m from (n - k) // s + 1
+        (5, 11): "floor",
+        (4, 15): "one column per *input* sample",   # n + 2p columns
+    })
+    assert_hint("matrix-view/shape", (9, 9), "one row per output sample")
 
 
 @pytest.mark.parametrize("answer", ["3x5", 15, (3,), (3, 5, 1), ("a", "b"), (3.5, 5), {"rows": 3}])

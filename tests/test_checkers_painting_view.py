@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import tconvlib as tc
-from checker_tools import assert_hint, verdict
+from checker_tools import assert_hint, assert_hints_exclusive, verdict
 from tconvlib.checkers import exercise_ids
 
 EXERCISES = {
@@ -32,16 +32,24 @@ def test_projective_field_hints(answer, fragment):
     assert_hint("painting-view/projective-field", answer, fragment)
 
 
-@pytest.mark.parametrize("answer, fragment", [
-    ("a", "reads the same backwards"), ("c", "do not overlap"), ("d", "only crops"),
-    ("e", "letters"), (2, "letters"),
-])
-def test_flip_hints(answer, fragment):
-    assert_hint("painting-view/flip", answer, fragment)
+def test_flip_hints_each_for_its_own_mistake():
+    assert_hints_exclusive("painting-view/flip", {
+        "b": "other axis", "c": "half turn", "d": "[[1, 2], [3, 4]]"})
+    for answer in ("e", 2):
+        assert_hint("painting-view/flip", answer, "letters")
 
 
-def test_flip_right():
-    assert verdict("painting-view/flip", "(B)")
+def test_flip_right_and_the_reason():
+    assert verdict("painting-view/flip", "(A)")
+    # zero insertion correlates with the flipped kernel; w[::-1] reverses the rows only, which
+    # paints with w[:, ::-1]: right exactly for kernels whose rows read the same backwards
+    x = np.random.default_rng(0).standard_normal((1, 4, 5))
+    w = np.array([[1., 2., 1.], [3., 5., 3.], [0., 4., 0.]])[None, None]
+    w_bad = np.array([[1., 2., 3.], [4., 5., 6.], [7., 8., 9.]])[None, None]
+    for kernel, harmless in ((w, True), (w_bad, False)):
+        right = tc.conv_transpose2d(x, kernel, stride=2)
+        buggy = tc.conv_transpose2d(x, kernel[..., :, ::-1], stride=2)
+        assert np.allclose(right, buggy) == harmless
 
 
 @pytest.mark.parametrize("answer, fragment", [

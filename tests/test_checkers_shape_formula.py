@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import tconvlib as tc
-from checker_tools import assert_hint, verdict
+from checker_tools import assert_hint, assert_hints_exclusive, verdict
 from tconvlib.checkers import exercise_ids
 
 EXERCISES = {
@@ -36,16 +36,17 @@ def test_decoder_op_hints(answer, fragment):
     assert_hint("shape-formula/decoder-op", answer, fragment)
 
 
-@pytest.mark.parametrize("answer, fragment", [
-    ([10], "*or*"), ([11, 12, 13], "off by one"), ([9, 10, 11], "off by one"),
-    ([10, 11, 12, 13], "*smaller*"), ([5], "for every op"), ("10", "list of whole numbers"),
-])
-def test_reachable_hints(answer, fragment):
-    assert_hint("shape-formula/reachable", answer, fragment)
+def test_reachable_hints_each_for_its_own_mistake():
+    # n = 5, k = 4, s = 2, p = 1, d = 3: 2*4 + 3*3 + 1 - 2 = 16, op < max(2, 3)
+    assert_hints_exclusive("shape-formula/reachable", {
+        (16, 17): "*or*", (17, 18, 19): "off by one", (16, 17, 18, 19): "*smaller*"})
+    assert_hint("shape-formula/reachable", [15, 16, 17], "off by one")
+    assert_hint("shape-formula/reachable", [5], "for every op")
+    assert_hint("shape-formula/reachable", "16", "list of whole numbers")
 
 
 def test_reachable_accepts_any_order():
-    assert verdict("shape-formula/reachable", (12, 10, 11))
+    assert verdict("shape-formula/reachable", (18, 16, 17))
 
 
 def good_decoder(size, layers):
@@ -84,12 +85,13 @@ def test_shape_answers_agree_with_torch():
     enc = F.conv2d(torch.ones(1, 1, 37, 50), torch.ones(1, 1, 3, 3), stride=2, padding=1)
     ops = tuple(n - (2 * (m - 1) + 3 - 2) for n, m in zip((37, 50), enc.shape[-2:]))
     assert verdict("shape-formula/decoder-op", ops)
-    # reachable sizes: every op that torch accepts (n=4, k=3, s=1, d=3)
+    # reachable sizes: every op that torch accepts (n=5, k=4, s=2, p=1, d=3)
     sizes = []
-    for op in range(5):
+    for op in range(6):
         try:
-            sizes.append(F.conv_transpose1d(torch.ones(1, 1, 4), torch.ones(1, 1, 3),
-                                            output_padding=op, dilation=3).shape[-1])
+            sizes.append(F.conv_transpose1d(torch.ones(1, 1, 5), torch.ones(1, 1, 4), stride=2,
+                                            padding=1, output_padding=op,
+                                            dilation=3).shape[-1])
         except RuntimeError:
             pass
     assert verdict("shape-formula/reachable", sizes)

@@ -118,11 +118,11 @@ def check(exercise_id, answer):
 
     Examples
     --------
-    >>> r = check("matrix-view/shape", (3, 5))
+    >>> r = check("matrix-view/shape", (1, 1))   # a wrong answer: a verdict with a hint
     >>> bool(r)
-    True
-    >>> bool(check("matrix-view/shape", (5, 3)))
     False
+    >>> r.message
+    'one row per output sample, one column per input sample.'
     >>> check("matrix-view/shape", ...)          # a placeholder is not an error
     [matrix-view/shape] ✘ not yet: not answered yet: replace `...` with your answer and run the cell again.
     """

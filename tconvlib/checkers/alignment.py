@@ -10,11 +10,14 @@ from ..shapes import output_size
 from ._core import _describe, register, _whole_number
 
 
-# -- alignment/offset: grid offset of k = 3, s = 2, p = 1 (by hand) -------------------------------
+# -- alignment/offset: grid offset of k = 5, s = 3, p = 2 (by hand) -------------------------------
+_OFFSET_EX = dict(k=5, s=3, p=2)
+
+
 def _grid_offset_ex():
     from ..alignment import grid_offset
 
-    return grid_offset(3, 2, 1)
+    return grid_offset(_OFFSET_EX["k"], _OFFSET_EX["s"], _OFFSET_EX["p"])
 
 
 register(
@@ -25,9 +28,9 @@ register(
         (lambda a, e: abs(a + e) < 1e-9,
          "wrong sign, or the padding left out: padding p crops p positions at the start, "
          "moving every stamp p positions earlier; a positive offset means later."),
-        (lambda a, e: abs(a) < 1e-9,
-         "the stamp's centre is at 2i + (k-1)/2 - p; the block of input pixel i is 2i, 2i+1, "
-         "whose centre is 2i + 1/2, not 2i."),
+        (lambda a, e: abs(a - ((_OFFSET_EX["k"] - 1) / 2 - _OFFSET_EX["p"])) < 1e-9,
+         "the stamp's centre is at s*i + (k-1)/2 - p; the block of input pixel i is the s "
+         "outputs s*i, ..., s*i + s - 1, whose centre is s*i + (s-1)/2, not s*i."),
     ],
     fallback="offset = (k - 1)/2 - p - (s - 1)/2 output pixels.",
 )

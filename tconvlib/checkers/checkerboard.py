@@ -75,7 +75,7 @@ register(
 
 
 # -- checkerboard/flat-score: the score of the 2-D overlap pattern -----------------------------
-_FS_EX = dict(k=3, s=2)
+_FS_EX = dict(k=5, s=3)
 
 
 def _flat(dims=2):
@@ -96,7 +96,8 @@ register(
     compare=_close(1e-3),
     hints=[
         (lambda a, e: abs(a - _flat(dims=1)) < 1e-3,
-         "that is the score of the 1-D pattern 2, 1, 2, 1; the 2-D phases hold 4, 2, 2, 1."),
+         "that is the score of the 1-D pattern; in 2-D the phase counts multiply (row phase "
+         "count times column phase count)."),
         (lambda a, e: abs(a - _mean_normalised()) < 1e-3,
          "the score divides by the RMS of the signal, sqrt(mean(x**2)), not by its mean."),
         (lambda a, e: a > 1 or a < 0,
@@ -106,23 +107,22 @@ register(
 )
 
 
-# -- checkerboard/mismatch-period: encoder stride 3, decoder stride 2 --------------------------
-_MM_EX = dict(k_enc=3, s_enc=3, k_dec=3, s_dec=2, n=72, seed=6)
+# -- checkerboard/mismatch-period: decoder stride 6, then encoder stride 4 ---------------------
+_MM_EX = dict(k_dec=7, s_dec=6, k_enc=5, s_enc=4, n=40, seed=6)
 
 
 def _row_energy(s_enc=None, s_dec=None):
-    """Per-output variance of decoder(encoder(x)) for white x and fixed random kernels."""
+    """Per-output variance of encoder(decoder(x)) for white x and fixed random kernels."""
     from ..matrix import conv_matrix
 
     e = _MM_EX
+    s_enc, s_dec = s_enc or e["s_enc"], s_dec or e["s_dec"]
     rng = np.random.default_rng(e["seed"])
-    w_enc = rng.standard_normal((1, 1, e["k_enc"]))
     w_dec = rng.standard_normal((1, 1, e["k_dec"]))
-    enc = conv_matrix((1, e["n"]), w_enc, stride=s_enc or e["s_enc"])
-    m = enc.shape[0]
-    dec_t = conv_matrix((1, (s_dec or e["s_dec"]) * (m - 1) + e["k_dec"]), w_dec,
-                        stride=s_dec or e["s_dec"])        # the decoder is its transpose
-    return ((dec_t.T @ enc) ** 2).sum(axis=1)
+    w_enc = rng.standard_normal((1, 1, e["k_enc"]))
+    dec = conv_matrix((1, s_dec * (e["n"] - 1) + e["k_dec"]), w_dec, stride=s_dec).T
+    enc = conv_matrix((1, dec.shape[0]), w_enc, stride=s_enc)
+    return ((enc @ dec) ** 2).sum(axis=1)
 
 
 def _smallest_period(v, margin=6):
@@ -143,13 +143,21 @@ register(
     normalize=_whole_number,
     hints=[
         (lambda a, e: a == int(np.lcm(_MM_EX["s_enc"], _MM_EX["s_dec"])),
-         "that is the claim under test. Measure it: the encoder computes every one of its "
-         "outputs in the same way, so where can a pattern in the decoder's output come from?"),
+         "that is a period on the intermediate (upsampled) grid; the question asks in samples "
+         "of the encoder's output, which reads every s_enc-th of them."),
         (lambda a, e: a == _MM_EX["s_enc"],
-         "3 is the period measured in *input* samples; the question asks in output samples."),
+         "that is the encoder's stride; the pattern comes from the decoder's phases: on which "
+         "phase does the encoder's j-th window start?"),
+        (lambda a, e: a == _MM_EX["s_dec"],
+         "that is the decoder's period on its own, upsampled grid; the encoder reads every "
+         "s_enc-th sample of it: count encoder outputs, not decoder samples."),
+        (lambda a, e: a == int(np.gcd(_MM_EX["s_enc"], _MM_EX["s_dec"])),
+         "count how many encoder outputs pass before the encoder's window starts on the same "
+         "decoder phase again."),
         (lambda a, e: a == 1,
-         "the decoder alone already paints its phases unevenly."),
+         "the decoder paints its phases unevenly, and the encoder's stride does not divide "
+         "the decoder's period here: the output is not uniform."),
     ],
-    fallback="compute the variance of every output of decoder(encoder(x)) for white x and "
+    fallback="compute the variance of every output of encoder(decoder(x)) for white x and "
              "look for the smallest shift that leaves it unchanged.",
 )

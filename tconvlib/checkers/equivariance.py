@@ -45,13 +45,21 @@ register(
 
 
 # -- equivariance/sub-kernel: the taps that feed output phase 0 --------------------------------
-_SUB_EX = dict(w=(1.0, 2.0, 3.0, 4.0, 5.0), s=2, p=1, phase=0)
+_SUB_EX = dict(w=(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0), s=3, p=2, phase=0)
 
 
 def _sub_kernel(p=None):
     w = np.asarray(_SUB_EX["w"]).reshape(1, 1, -1)
     p = _SUB_EX["p"] if p is None else p
     return polyphase_kernels(w, _SUB_EX["s"], padding=p)[_SUB_EX["phase"]][0, 0]
+
+
+def _sub_kernel_of_canvas_phase(rho):
+    return np.asarray(_SUB_EX["w"])[rho % _SUB_EX["s"]::_SUB_EX["s"]]
+
+
+def _same_vector(a, b):
+    return a.shape == b.shape and np.allclose(a, b)
 
 
 register(
@@ -65,10 +73,14 @@ register(
         (lambda a, e: a.shape == e.shape and np.allclose(a, e[::-1]),
          "right taps, reversed order: list them in the kernel's own order (w[rho], "
          "w[rho + s], ...)."),
-        (lambda a, e: a.shape == _sub_kernel(0)[::-1].shape and np.allclose(a, _sub_kernel(0)[::-1]),
+        (lambda a, e: _same_vector(a, _sub_kernel(0)[::-1]),
          "reversed, and of the wrong phase: output position o is canvas position o + p."),
+        (lambda a, e: _same_vector(a, _sub_kernel_of_canvas_phase(
+            _SUB_EX["phase"] - _SUB_EX["p"])),
+         "the padding shifts the other way: output position o is canvas position o + p, "
+         "not o - p."),
     ],
-    fallback="output phase r receives the taps a with a = (r + p) mod s (mod s).",
+    fallback="output phase r receives the taps a with a = (r + p) mod s.",
 )
 
 
@@ -111,18 +123,38 @@ register(
 )
 
 
-# -- equivariance/one-sample-shift: what a shift by one output sample is (conceptual) ----------
+# -- equivariance/one-sample-shift: an output shift by a non-multiple of s (conceptual) --------
+_ONE_EX = dict(s=3, shift=-2, k=4)     # T_shift D_w[x]: the output moved 2 samples earlier
 _ONE_CHOICES = ("a", "b", "c", "d")
 
 
-def _one_sample_letter():
-    """(c): the same input with the kernel shifted by one tap gives T_1 D[x]; verified here."""
+def _one_sample_candidates():
+    """For every choice, whether it equals T_shift D_w[x] for random x and w (on a zero-padded
+    input, so that no shifted sample falls off the end): computed, not asserted."""
+    s, t, k = _ONE_EX["s"], _ONE_EX["shift"], _ONE_EX["k"]
     rng = np.random.default_rng(4)
-    x, w = rng.standard_normal((1, 7)), rng.standard_normal((1, 1, 3))
-    y = _ct1d(x, w, stride=2)[0]
-    w_shifted = np.concatenate([np.zeros((1, 1, 1)), w], axis=2)
-    y_shifted = _ct1d(x, w_shifted, stride=2)[0]
-    return "c" if np.allclose(y_shifted[1:], y) and y_shifted[0] == 0 else "?"
+    x = np.concatenate([np.zeros(2), rng.standard_normal(6), np.zeros(2)])[None]
+    w = rng.standard_normal((1, 1, k))
+    y = _ct1d(x, w, stride=s)[0]
+    target = np.concatenate([y[-t:], np.zeros(-t)])                  # y[o - t], t < 0
+    zero = np.zeros((1, 1, 1))
+
+    def same(xc, wc):
+        out = _ct1d(xc, wc, stride=s)[0]
+        n = min(len(out), len(target))
+        return bool(np.allclose(out[:n], target[:n]) and not out[n:].any()
+                    and not target[n:].any())
+
+    x_earlier = np.concatenate([x[:, 1:], np.zeros((1, 1))], axis=1)  # x'[i] = x[i + 1]
+    return {"a": same(x, np.concatenate([zero, zero, w], axis=2)),
+            "b": same(x, w[..., -t:]),
+            "c": same(x_earlier, np.concatenate([zero, w], axis=2)),
+            "d": False}
+
+
+def _one_sample_letter():
+    right = [letter for letter, ok in _one_sample_candidates().items() if ok]
+    return right[0] if len(right) == 1 else ("d" if not right else "?")
 
 
 def _letter_choice(answer):
@@ -139,15 +171,16 @@ register(
     normalize=_letter_choice,
     hints=[
         (lambda a, e: a == "a",
-         "an input shift by t moves the output by s*t, a whole number of strides: there is "
-         "no input shift by 1/2."),
+         "prepending zero taps moves every stamp *later*; the output must move earlier."),
         (lambda a, e: a == "b",
-         "shifting the output by one moves phase 0 into phase 1, where a different "
-         "sub-kernel paints; in general no input produces that."),
+         "dropping taps drops what they paint: those samples come from the previous input "
+         "sample's stamp, not from nowhere."),
         (lambda a, e: a == "d",
-         "look at the phases: after a one-sample shift, which taps paint phase 1?"),
+         "write the shift as a multiple of the stride plus a remainder: which part is an "
+         "input shift, and which a change of kernel?"),
     ],
-    fallback="compare the sub-kernels of w and of w with a zero tap prepended.",
+    fallback="write the shift as a multiple of s plus a small remainder, and use both tools "
+             "of this chapter.",
 )
 
 

@@ -77,7 +77,7 @@ register(
 
 
 # -- initialization/kaiming-ratio: torch's kaiming on a transposed conv, derived ---------------
-_KR_EX = dict(c_in=64, c_out=32, k=4, s=2)
+_KR_EX = dict(c_in=80, c_out=32, k=4, s=2)
 
 
 def _kr(swap=False, no_stride=False):

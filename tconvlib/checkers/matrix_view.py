@@ -18,7 +18,7 @@ def _matrix_1d(n, w, s=1, p=0):
 
 
 # -- matrix-view/shape: the shape of A, by hand ------------------------------------------------
-_SHAPE_EX = dict(n=5, k=3, s=2, p=1)
+_SHAPE_EX = dict(n=11, k=4, s=3, p=2)
 register(
     "matrix-view/shape",
     solve=lambda: (conv_output_size(_SHAPE_EX["n"], _SHAPE_EX["k"], _SHAPE_EX["s"],
@@ -31,7 +31,8 @@ register(
             _SHAPE_EX["n"], _SHAPE_EX["k"], _SHAPE_EX["s"], 0),
          "the number of columns is right, but the rows were counted without the padding: "
          "the windows slide over the padded input, n + 2p samples long."),
-        (lambda a, e: a[1] == e[1] and abs(a[0] - e[0]) == 1,
+        (lambda a, e: a[1] == e[1] and abs(a[0] - e[0]) == 1 and a[0] != conv_output_size(
+            _SHAPE_EX["n"], _SHAPE_EX["k"], _SHAPE_EX["s"], 0),
          "the number of columns is right; recount the outputs: the floor in "
          "floor((n + 2p - k)/s) + 1 matters."),
         (lambda a, e: a[1] == e[1] + 2 * _SHAPE_EX["p"],

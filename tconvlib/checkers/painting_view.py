@@ -40,26 +40,31 @@ register(
 )
 
 
-# -- painting-view/flip: when does forgetting the flip not matter? (conceptual) ----------------
-_FLIP_CHOICES = {"a": "never", "b": "symmetric kernels", "c": "k <= s", "d": "p = 0"}
+# -- painting-view/flip: a 2-D flip written w[::-1] (conceptual) -------------------------------
+_FLIP_CHOICES = {"a": "left-right mirror symmetric", "b": "up-down mirror symmetric",
+                 "c": "symmetric under a half turn", "d": "every kernel"}
 
 
 def _flip_letter():
-    """The letter whose kernels give the same result with and without the flip, computed."""
-    from ..transposed import conv_transpose1d
+    """The letter whose kernels give the right result when the 2-D flip is written
+    ``w[::-1]`` (rows reversed only) instead of ``w[::-1, ::-1]``, found by running both."""
+    from ..transposed import conv_transpose2d
     rng = np.random.default_rng(3)
-    x = rng.standard_normal((1, 6))
+    x = rng.standard_normal((1, 5, 6))
+    base = rng.standard_normal((3, 3))
 
-    def same(w, s=2, p=0):
-        w = np.asarray(w, dtype=float).reshape(1, 1, -1)
-        return np.allclose(conv_transpose1d(x, w, stride=s, padding=p),
-                           conv_transpose1d(x, w[..., ::-1], stride=s, padding=p))
+    def harmless(w):
+        # zero insertion correlates with the flipped kernel; the bug flips the rows only, which
+        # is the painting with the kernel w[::-1, ::-1][::-1] = w[:, ::-1]
+        w = np.asarray(w, dtype=float)[None, None]
+        right = conv_transpose2d(x, w, stride=2, padding=1)
+        buggy = conv_transpose2d(x, w[..., :, ::-1], stride=2, padding=1)
+        return np.allclose(right, buggy)
 
-    verdicts = {"b": same([1., 3., 1.]) and same([2., 5., 5., 2.]),
-                "c": same([1., 2.], s=2) and same([1., 2.], s=3),
-                "d": same([1., 2., 3.], p=0)}
-    right = [letter for letter, ok in verdicts.items() if ok]
-    return right[0] if len(right) == 1 else "a"
+    kernels = {"a": base + base[:, ::-1], "b": base + base[::-1, :],
+               "c": base + base[::-1, ::-1], "d": base}
+    right = [letter for letter, w in kernels.items() if harmless(w)]
+    return right[0] if len(right) == 1 else "?"
 
 
 def _flip_choice(answer):
@@ -74,16 +79,16 @@ register(
     solve=_flip_letter,
     normalize=_flip_choice,
     hints=[
-        (lambda a, e: a == "a",
-         "try a kernel that reads the same backwards, e.g. (1, 3, 1): what does the flip do "
-         "to it?"),
+        (lambda a, e: a == "b",
+         "w[::-1] already reverses the rows, as the right flip does: the mistake is in the "
+         "other axis. Which kernels does a missing column reversal leave unchanged?"),
         (lambda a, e: a == "c",
-         "with k <= s the stamps do not overlap, but each stamp is still the kernel, reversed "
-         "or not: paint (1, 2) with stride 2 both ways."),
+         "a half turn reverses both axes, which is the flip done right; the bug reverses only "
+         "one of them. Compare w[::-1] with w[::-1, ::-1]."),
         (lambda a, e: a == "d",
-         "padding only crops the canvas; it does not change the orientation of the stamps."),
+         "paint an impulse with the kernel [[1, 2], [3, 4]] both ways: the stamps differ."),
     ],
-    fallback="paint an impulse with and without the flip and compare the stamps.",
+    fallback="write out which taps w[::-1] and w[::-1, ::-1] put where, for a 2 x 2 kernel.",
 )
 
 

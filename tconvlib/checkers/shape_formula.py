@@ -68,7 +68,7 @@ register(
 
 
 # -- shape-formula/reachable: which sizes can one layer reach? (predict, then check) -----------
-_REACH_EX = dict(n_in=4, kernel_size=3, stride=1, padding=0, dilation=3)
+_REACH_EX = dict(n_in=5, kernel_size=4, stride=2, padding=1, dilation=3)
 
 
 def _reachable(limit=None):
@@ -92,7 +92,7 @@ register(
     hints=[
         (lambda a, e: a == _reachable(limit=_REACH_EX["stride"]),
          "torch's rule is output_padding < stride *or* < dilation: here the dilation allows "
-         "more."),
+         "more than the stride."),
         (lambda a, e: a == [v + 1 for v in e] or a == [v - 1 for v in e],
          "off by one: the kernel's footprint is d(k-1) + 1."),
         (lambda a, e: len(a) == len(e) + 1,
