@@ -61,3 +61,22 @@ def test_every_chapter_module_is_imported_by_the_package():
 
     modules = {m.name for m in pkgutil.iter_modules(tc.checkers.__path__)} - {"_core", "_common"}
     assert modules and all(hasattr(tc.checkers, m) for m in modules), modules
+
+
+@pytest.mark.parametrize("placeholder", [None, ...])
+def test_a_placeholder_prints_neutrally(placeholder):
+    """Under every exercise, the book shows the answer cell run with its placeholder: that must
+    not read as a failure (no ✘), and must say where the answer goes."""
+    line = str(tc.check("matrix-view/shape", placeholder))
+    assert line.startswith("[matrix-view/shape] not answered yet (your answer goes here)")
+    assert "✘" not in line and "✔" not in line
+
+
+def test_an_unwritten_function_prints_neutrally_and_a_wrong_answer_with_its_mark():
+    def transpose_conv(y, w, stride, padding, n):
+        raise NotImplementedError
+
+    r = tc.check("matrix-view/transpose-code", transpose_conv)
+    assert not r and not r.answered and "✘" not in str(r) and "not implemented yet" in str(r)
+    wrong = tc.check("matrix-view/shape", (1, 1))
+    assert wrong.answered and str(wrong).startswith("[matrix-view/shape] ✘ not yet: ")

@@ -26,16 +26,26 @@ __all__ = ["check", "exercise_ids", "register", "CheckResult"]
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The verdict of a checker. Truthy when correct; prints as one line."""
+    """The verdict of a checker. Truthy when correct; prints as one line.
+
+    ``answered`` is False when the answer was a placeholder (``...``, ``None``, or a function
+    that still raises ``NotImplementedError``): then the line is neutral, ``[id] not answered
+    yet: ...``, without a ✘, since nothing was judged (this is what the book shows under
+    every exercise's answer cell). A judged answer prints ``[id] ✔ correct: ...`` or
+    ``[id] ✘ not yet: <hint>``.
+    """
 
     exercise: str
     correct: bool
     message: str
+    answered: bool = True
 
     def __bool__(self):
         return self.correct
 
     def __str__(self):
+        if not self.answered:
+            return f"[{self.exercise}] {self.message}"
         mark = "✔ correct" if self.correct else "✘ not yet"
         return f"[{self.exercise}] {mark}: {self.message}"
 
@@ -57,7 +67,8 @@ class _Exercise:
 
 _REGISTRY: dict[str, _Exercise] = {}
 
-NOT_ANSWERED = "not answered yet: replace `...` with your answer and run the cell again."
+NOT_ANSWERED = ("not answered yet (your answer goes here): replace `...` with your answer and "
+                "run the cell again.")
 NOT_IMPLEMENTED = ("not implemented yet: your function raised NotImplementedError; write its "
                    "body and run the cell again.")
 
@@ -123,26 +134,26 @@ def check(exercise_id, answer):
     False
     >>> r.message
     'one row per output sample, one column per input sample.'
-    >>> check("matrix-view/shape", ...)          # a placeholder is not an error
-    [matrix-view/shape] ✘ not yet: not answered yet: replace `...` with your answer and run the cell again.
+    >>> check("matrix-view/shape", ...)          # a placeholder is not an error, nor a ✘
+    [matrix-view/shape] not answered yet (your answer goes here): replace `...` with your answer and run the cell again.
     """
     if exercise_id not in _REGISTRY:
         known = ", ".join(exercise_ids()) or "none"
         raise ValueError(f"exercise_id ({exercise_id!r}) is not a known exercise; known: {known}")
     ex = _REGISTRY[exercise_id]
     if answer is None or answer is Ellipsis:
-        return CheckResult(exercise_id, False, NOT_ANSWERED)
+        return CheckResult(exercise_id, False, NOT_ANSWERED, answered=False)
     try:
         answer = ex.normalize(answer)
     except NotImplementedError:
-        return CheckResult(exercise_id, False, NOT_IMPLEMENTED)
+        return CheckResult(exercise_id, False, NOT_IMPLEMENTED, answered=False)
     except (TypeError, ValueError) as exc:
         return CheckResult(exercise_id, False, str(exc))
     expected = ex.solve()
     try:
         correct = ex.compare(answer, expected)
     except NotImplementedError:
-        return CheckResult(exercise_id, False, NOT_IMPLEMENTED)
+        return CheckResult(exercise_id, False, NOT_IMPLEMENTED, answered=False)
     if correct:
         return CheckResult(exercise_id, True, ex.praise)
     for predicate, hint in ex.hints:
