@@ -48,9 +48,20 @@ def test_alignment_plan_code():
         return 3, 1, (n + 2 - 3) % 2
 
     assert verdict("alignment/plan-code", right)
-    assert_hint("alignment/plan-code", lambda n: (3, 1, 0), "even sizes come back one short")
     assert verdict("alignment/plan-code", lambda n: (5, 2, (n + 1) % 2))   # another aligned plan
-    assert_hint("alignment/plan-code", lambda n: (4, 1, 0) if n % 2 == 0 else (4, 2, 1),
-                "half a pixel")
-    assert not verdict("alignment/plan-code", lambda n: (3, 1, 1))
+
+    def pix2pix(n):             # the pix2pix decoder layer: k = 4, p = 1, no output_padding
+        return 4, 1, 0
+
+    assert_hints_exclusive("alignment/plan-code", {
+        lambda n: (3, 1, 0): "even sizes come back one short",
+        lambda n: (3, 1, 1): "only where the floor",
+        pix2pix: "an even kernel (k = 4, p = 1) returns 2m",
+        lambda n: (4, 1, 0) if n % 2 == 0 else (4, 2, 1): "the sizes are right but",
+    })
+    # the facts behind the pix2pix hint: k = 4, p = 1 returns 2m, one too long for odd n only
+    for n in (9, 10, 39, 40):
+        m = tc.conv_output_size(n, 3, 2, 1)
+        assert tc.output_size(m, 4, 2, 1) == 2 * m == n + n % 2
+    assert not verdict("alignment/plan-code", lambda n: (2, 0, 1))
     assert_hint("alignment/plan-code", lambda n: 1 / 0, "raised ZeroDivisionError")

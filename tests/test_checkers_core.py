@@ -80,3 +80,15 @@ def test_an_unwritten_function_prints_neutrally_and_a_wrong_answer_with_its_mark
     assert not r and not r.answered and "✘" not in str(r) and "not implemented yet" in str(r)
     wrong = tc.check("matrix-view/shape", (1, 1))
     assert wrong.answered and str(wrong).startswith("[matrix-view/shape] ✘ not yet: ")
+
+
+def test_no_message_repeats_a_phrase():
+    """Chapter 4's fallback read 'a = (r + p) mod s (mod s)': no checker message may repeat a
+    parenthesised phrase or a word back to back."""
+    import re
+
+    doubled = re.compile(r"(\([^()]+\))\s*\1|\b(\w+) \2\b")
+    for exercise in tc.checkers.exercise_ids():
+        ex = tc.checkers._REGISTRY[exercise]
+        for message in [ex.fallback, ex.praise] + [hint for _, hint in ex.hints]:
+            assert not doubled.search(message), f"{exercise}: {message!r}"

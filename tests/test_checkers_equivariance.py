@@ -88,3 +88,8 @@ def test_equivariance_circular_code():
                                             NotImplementedError)).message
     assert "raised ZeroDivisionError" in verdict("equivariance/circular-code",
                                                  lambda x, w, s: 1 / 0).message
+
+
+def test_sub_kernel_fallback_states_the_rule_once():
+    message = verdict("equivariance/sub-kernel", [9., 9.]).message
+    assert message == "output phase r receives the taps a with a = (r + p) mod s."

@@ -123,6 +123,38 @@ def _plan_sizes_ok(a):
         return False
 
 
+def _plan_sizes(a):
+    """``{n: size the learner's plan returns}`` for every skip size n, or None if a plan is
+    not a valid transposed convolution."""
+    from ..shapes import output_size
+
+    try:
+        return {n: output_size((n + 1) // 2, t[0], 2, t[1], t[2])
+                for n, t in zip(_PLAN_SIZES, a)}
+    except (ValueError, IndexError, TypeError):
+        return None
+
+
+def _plan_misses(a):
+    """``{n: returned - n}`` for the sizes the plan gets wrong ({} when all are right)."""
+    sizes = _plan_sizes(a)
+    return None if sizes is None else {n: got - n for n, got in sizes.items() if got != n}
+
+
+def _even_sizes_one_short(a):
+    misses = _plan_misses(a)
+    return bool(misses) and all(n % 2 == 0 and d == -1 for n, d in misses.items())
+
+
+def _odd_sizes_one_long(a):
+    misses = _plan_misses(a)
+    return bool(misses) and all(n % 2 == 1 and d == 1 for n, d in misses.items())
+
+
+def _even_kernels(a):
+    return all(t[0] % 2 == 0 for t in a)
+
+
 def _plan_aligned(a, e=None):
     """Right size for every n and zero grid shift (any kernel that achieves both is right)."""
     from ..alignment import DecoderPlan, grid_shift
@@ -140,9 +172,17 @@ register(
     normalize=_run_plan,
     praise=f"right size and zero shift for every n in {_PLAN_SIZES[0]}..{_PLAN_SIZES[-1]}.",
     hints=[
-        (lambda a, e: all(t[2] == 0 for t in a),
-         "with output_padding always 0, even sizes come back one short."),
-        (lambda a, e: _plan_sizes_ok(a),
+        (lambda a, e: _even_sizes_one_short(a),
+         "even sizes come back one short: output_padding must give back what the floor in the "
+         "encoder's size formula dropped."),
+        (lambda a, e: _odd_sizes_one_long(a) and not _even_kernels(a),
+         "odd sizes come back one too long: output_padding gives back a sample only where the "
+         "floor in the encoder's size formula dropped one."),
+        (lambda a, e: _odd_sizes_one_long(a) and _even_kernels(a),
+         "odd sizes come back one too long: an even kernel (k = 4, p = 1) returns 2m for "
+         "every m, and output_padding cannot remove a sample. Even where the size fits, an "
+         "even kernel after the k = 3 encoder shifts the grid by half a pixel."),
+        (lambda a, e: _plan_sizes_ok(a) and not _plan_aligned(a),
          "the sizes are right but the decoder grid is shifted (by half a pixel): after a k=3 "
          "encoder, an even decoder kernel cannot line up, whatever the padding."),
     ],
