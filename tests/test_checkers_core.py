@@ -92,3 +92,61 @@ def test_no_message_repeats_a_phrase():
         ex = tc.checkers._REGISTRY[exercise]
         for message in [ex.fallback, ex.praise] + [hint for _, hint in ex.hints]:
             assert not doubled.search(message), f"{exercise}: {message!r}"
+
+
+# -- an exception inside the learner's own function ---------------------------------------------
+
+def _buggy_transpose_conv(y, w, stride, padding, n):
+    canvas = np.zeros(n)
+    for i, v in enumerate(y):
+        canvas[stride * i + len(w)] += v * w[0]          # the learner's bug: out of range
+    return canvas
+
+
+def test_a_learners_exception_is_a_short_wrong_verdict_pointing_at_their_line():
+    r = tc.check("matrix-view/transpose-code", _buggy_transpose_conv)
+    assert not r and r.answered
+    message = r.message
+    assert message.startswith("your function raised IndexError: index ")
+    assert "at line " in message and "(in _buggy_transpose_conv)" in message
+    assert "`canvas[stride * i + len(w)] += v * w[0]`" in message      # their line, quoted
+    assert "(for n=" in message                                        # the case that failed
+    assert "\n" not in str(r) and "Traceback" not in message and "tconvlib" not in message
+    assert len(str(r)) < 400
+
+
+def test_a_learners_exception_deep_inside_numpy_still_points_at_their_line():
+    def up_params(n):
+        sizes = np.arange(3)
+        return 3, 1, int(np.reshape(sizes, (2, 2))[0, 0])   # numpy raises inside reshape
+
+    message = tc.check("alignment/plan-code", up_params).message
+    assert message.startswith("your function raised ValueError: cannot reshape array")
+    assert "(in up_params): `return 3, 1, int(np.reshape(sizes, (2, 2))[0, 0])`" in message
+    assert "(for n=9)" in message
+
+
+@pytest.mark.parametrize("exercise, bad", [
+    ("matrix-view/transpose-code", lambda y, w, stride, padding, n: 1 / 0),
+    ("painting-view/paint2d", lambda x, w, stride, padding: 1 / 0),
+    ("shape-formula/decoder-code", lambda size, layers: 1 / 0),
+    ("equivariance/circular-code", lambda x, w, s: 1 / 0),
+    ("initialization/he-code", lambda k, s, p, c_in, gain: 1 / 0),
+    ("remedies/icnr-code", lambda w, r: 1 / 0),
+    ("pixel-shuffle/unshuffle-code", lambda y, r: 1 / 0),
+    ("alignment/plan-code", lambda n: 1 / 0),
+    ("applications/nearest-weight", lambda c: 1 / 0),
+    ("misconceptions/gather", lambda x, w, s, p, n_out: 1 / 0),
+])
+def test_every_code_exercise_reports_the_learners_exception_in_one_line(exercise, bad):
+    r = tc.check(exercise, bad)
+    assert not r and r.answered
+    assert r.message.startswith("your function raised ZeroDivisionError: division by zero "
+                                "at line "), r.message
+    assert "1 / 0" in r.message and "\n" not in r.message
+
+
+def test_the_learners_wrong_signature_is_reported_without_a_line():
+    r = tc.check("alignment/plan-code", lambda: (3, 1, 0))
+    assert r.message.startswith("your function raised TypeError: ")
+    assert "at line" not in r.message and "(for n=9)" in r.message

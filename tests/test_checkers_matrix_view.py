@@ -224,4 +224,5 @@ def test_transpose_code_failing_function_is_a_wrong_verdict():
 
     def returns_text(y, w, stride, padding, n):
         return "hello"
-    assert_hint("matrix-view/transpose-code", returns_text, "raised ValueError")
+    assert_hint("matrix-view/transpose-code", returns_text,
+                "your function returned 'hello', not a 1-D array of n numbers")

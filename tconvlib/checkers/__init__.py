@@ -42,14 +42,19 @@ The registry API, for tools that build on the checkers (student edition, autogra
   ``compare(answer, expected)`` decides, and ``hints`` is a list of
   ``(predicate(answer, expected), hint)`` pairs tried in order;
 - ``check(exercise_id, answer)`` returns a :class:`CheckResult` ``(exercise, correct,
-  message)``; ``NOT_ANSWERED`` / ``NOT_IMPLEMENTED`` are the messages for a placeholder.
+  message, answered=True)``; for a placeholder (``...``, ``None``, a function that raises
+  ``NotImplementedError``) ``answered`` is False, the message is ``NOT_ANSWERED`` /
+  ``NOT_IMPLEMENTED`` and the line prints without a ✘;
+- a code exercise's ``normalize`` runs the learner's function through
+  ``_core.call_learner(function, args, case)``: any exception it raises becomes a one-line
+  wrong verdict naming the exception and the line of the learner's code (``LearnerError``).
 """
 
 from . import (alignment, applications, checkerboard, equivariance, gpu,  # noqa: F401
                initialization, matrix_view, misconceptions, painting_view, pixel_shuffle,
                remedies, shape_formula)
-from ._core import (NOT_ANSWERED, NOT_IMPLEMENTED, _REGISTRY, CheckResult, _Exercise,  # noqa: F401
-                    answers_equal, check, exercise_ids, register)
+from ._core import (NOT_ANSWERED, NOT_IMPLEMENTED, _REGISTRY, CheckResult,  # noqa: F401
+                    LearnerError, _Exercise, answers_equal, check, exercise_ids, register)
 
 __all__ = ["check", "exercise_ids", "register", "CheckResult", "answers_equal",
            "NOT_ANSWERED", "NOT_IMPLEMENTED"]

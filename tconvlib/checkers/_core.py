@@ -14,10 +14,14 @@ and list the exercises with :func:`exercise_ids`.
 
 from __future__ import annotations
 
+import linecache
+import numbers
+import os
+import sys
+import sysconfig
+import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable
-
-import numbers
 
 import numpy as np
 
@@ -154,6 +158,8 @@ def check(exercise_id, answer):
         correct = ex.compare(answer, expected)
     except NotImplementedError:
         return CheckResult(exercise_id, False, NOT_IMPLEMENTED, answered=False)
+    except (TypeError, ValueError) as exc:   # e.g. the learner's function returned odd shapes
+        return CheckResult(exercise_id, False, f"your answer could not be compared: {exc}")
     if correct:
         return CheckResult(exercise_id, True, ex.praise)
     for predicate, hint in ex.hints:
@@ -246,6 +252,86 @@ def _same_array(a, e):
     return a.shape == np.shape(e) and bool(np.allclose(a, e))
 
 
+
+def _letter_choice(letters="abcd"):
+    """A normaliser for a multiple-choice answer: one of ``letters``, any case, ``"(b)"``
+    accepted."""
+    def normalize(answer):
+        key = answer.strip().lower().strip("()") if isinstance(answer, str) else None
+        if key is None or len(key) != 1 or key not in letters:
+            raise TypeError("answer with one of the letters "
+                            + ", ".join(repr(letter) for letter in letters)
+                            + f", got {_describe(answer)}")
+        return key
+    return normalize
+
 def _same(outputs, reference):
     """Every output array has its reference's shape and values (code exercises)."""
     return all(a.shape == r.shape and np.allclose(a, r) for a, r in zip(outputs, reference))
+
+
+# -- running the learner's own code ------------------------------------------------------------
+# A code exercise passes the learner's function to ``check``. Whatever it raises (other than
+# NotImplementedError, the "not written yet" placeholder) is the learner's bug, not the book's:
+# the verdict is a short ✘ that names the exception and the line of *their* code that raised
+# it, never a traceback from inside tconvlib.
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_LIBRARY_DIRS = tuple({os.path.abspath(p) for p in (sys.prefix, sys.base_prefix,
+                                                     sysconfig.get_paths()["stdlib"])})
+
+
+class LearnerError(ValueError):
+    """The learner's function raised; the message says what and where (a wrong verdict)."""
+
+
+def _is_learner_frame(filename):
+    path = os.path.abspath(filename)
+    return not (path.startswith(_PACKAGE_DIR + os.sep) or path.startswith(_LIBRARY_DIRS)
+                or filename.startswith("<frozen"))
+
+
+def _where_in_learner_code(exc):
+    """``" at line N of your code: `source line`"`` for the innermost frame of the learner's
+    own code in ``exc``'s traceback ('' when it raised before entering it)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if _is_learner_frame(f.filename)]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    line = (frame.line or linecache.getline(frame.filename, frame.lineno)).strip()
+    code, hash_, _ = line.partition("  #")
+    if hash_ and code.count('"') % 2 == 0 and code.count("'") % 2 == 0:
+        line = code.rstrip()                                 # drop a trailing comment
+    where = f" at line {frame.lineno} of your code"
+    if frame.name not in ("<module>", "<lambda>"):
+        where += f" (in {frame.name})"
+    return where + (f": `{line[:80]}`" if line else "")
+
+
+def call_learner(function, args, case=""):
+    """``function(*args)`` for the learner's ``function``.
+
+    ``NotImplementedError`` passes through (the checker answers "not implemented yet"). Any
+    other exception becomes a :class:`LearnerError` whose one-line message names the exception,
+    its text, the line of the learner's code that raised it and the ``case`` being run, e.g.
+    ``your function raised IndexError: index 7 is out of bounds ... at line 4 of your code:
+    `canvas[i] += v` (for n=7, k=3)``.
+    """
+    try:
+        return function(*args)
+    except NotImplementedError:
+        raise
+    except Exception as exc:  # the learner's code: any failure is a wrong answer
+        text = " ".join(str(exc).split())
+        text = (text[:200] + "...") if len(text) > 200 else text
+        raise LearnerError(f"your function raised {type(exc).__name__}"
+                           + (f": {text}" if text else "") + _where_in_learner_code(exc)
+                           + (f" (for {case})" if case else "")) from None
+
+
+def learner_array(value, what="an array of numbers"):
+    """The learner's returned ``value`` as a float array, or a wrong verdict saying what came
+    back instead."""
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"your function returned {_describe(value)}, not {what}") from None

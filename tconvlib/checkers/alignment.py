@@ -7,7 +7,7 @@ this module registers its exercises (see :mod:`tconvlib.checkers`).
 import numpy as np
 
 from ..shapes import output_size
-from ._core import _describe, register, _whole_number
+from ._core import call_learner, _describe, register, _whole_number
 
 
 # -- alignment/offset: grid offset of k = 5, s = 3, p = 2 (by hand) -------------------------------
@@ -90,13 +90,7 @@ def _run_plan(answer):
         raise TypeError(f"answer with your function up_params, not {_describe(answer)}")
     out = []
     for n in _PLAN_SIZES:
-        try:
-            got = answer(n)
-        except NotImplementedError:
-            raise
-        except Exception as exc:
-            raise ValueError(f"your function raised {type(exc).__name__} for n={n}: {exc}") \
-                from None
+        got = call_learner(answer, (n,), f"n={n}")
         try:
             out.append(tuple(int(v) for v in got))
         except TypeError:

@@ -8,7 +8,8 @@ import numpy as np
 
 from ..polyphase import polyphase_kernels
 from ..transposed import conv_transpose1d as _ct1d
-from ._core import _describe, _int_tuple_answer, register, _same, _vector, _whole_number
+from ._core import (call_learner, _describe, _int_tuple_answer, learner_array, _letter_choice,
+                    register, _same, _vector, _whole_number)
 
 
 def _impulse_shift(size, kernel, stride, shift):
@@ -157,18 +158,10 @@ def _one_sample_letter():
     return right[0] if len(right) == 1 else ("d" if not right else "?")
 
 
-def _letter_choice(answer):
-    key = answer.strip().lower().strip("()") if isinstance(answer, str) else None
-    if key not in _ONE_CHOICES:
-        raise TypeError(f"answer with one of the letters 'a', 'b', 'c', 'd', got "
-                        f"{_describe(answer)}")
-    return key
-
-
 register(
     "equivariance/one-sample-shift",
     solve=_one_sample_letter,
-    normalize=_letter_choice,
+    normalize=_letter_choice("".join(_ONE_CHOICES)),
     hints=[
         (lambda a, e: a == "a",
          "prepending zero taps moves every stamp *later*; the output must move earlier."),
@@ -206,13 +199,8 @@ def _circ_inputs():
 def _circ_outputs(fn):
     outs = []
     for x, w, s in _circ_inputs():
-        try:
-            outs.append(np.asarray(fn(x.copy(), w.copy(), s), dtype=float))
-        except NotImplementedError:
-            raise
-        except Exception as exc:  # the learner's code: any failure is a wrong answer
-            raise ValueError(f"your function raised {type(exc).__name__} for n={len(x)}, "
-                             f"k={len(w)}, s={s}: {exc}") from None
+        out = call_learner(fn, (x.copy(), w.copy(), s), f"n={len(x)}, k={len(w)}, s={s}")
+        outs.append(learner_array(out))
     return tuple(outs)
 
 

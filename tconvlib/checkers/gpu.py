@@ -7,7 +7,7 @@ this module registers its exercises (see :mod:`tconvlib.checkers`).
 import numpy as np
 
 from ..painting import multiplication_counts
-from ._core import _describe, _number, _pair_of, register, _whole_number
+from ._core import _letter_choice, _number, _pair_of, register, _whole_number
 
 
 # -- gpu/tf32-unit: the unit roundoff of TF32 -----------------------------------------------------
@@ -37,13 +37,6 @@ _GPU_SWITCH = {"a": "cudnn.deterministic", "b": "cudnn.allow_tf32", "c": "cudnn.
                "d": "use_deterministic_algorithms"}
 
 
-def _gpu_letter(answer):
-    if not isinstance(answer, str) or answer.strip().lower().strip("()") not in _GPU_SWITCH:
-        raise TypeError(f"answer with one of the letters 'a', 'b', 'c', 'd', got "
-                        f"{_describe(answer)}")
-    return answer.strip().lower().strip("()")
-
-
 def _gpu_switch():
     # an error of TF32's size, identical on every run, is precision: the TF32 switch
     return next(k for k, v in _GPU_SWITCH.items() if v == "cudnn.allow_tf32")
@@ -52,7 +45,7 @@ def _gpu_switch():
 register(
     "gpu/switch",
     solve=_gpu_switch,
-    normalize=_gpu_letter,
+    normalize=_letter_choice("".join(_GPU_SWITCH)),
     hints=[
         (lambda a, e: a in ("a", "c", "d"),
          "that switch controls the *order* of floating-point sums, whose effect is near 1e-7 "

@@ -7,7 +7,8 @@ this module registers its exercises (see :mod:`tconvlib.checkers`).
 import numpy as np
 
 from ..initialization import bilinear_kernel, he_std, phase_fan_in
-from ._core import _array, _close, _describe, _number, register, _same, _same_array, _whole_number
+from ._core import (_array, call_learner, _close, _describe, learner_array, _number, register,
+                    _same, _same_array, _whole_number)
 
 
 # -- initialization/fan-in: per-phase fan-in of a 2-D transposed conv --------------------------
@@ -153,13 +154,9 @@ def _run_tap_std(answer):
                         f"(k, k) array, got {_describe(answer)}")
     outs = []
     for k, s, p, c, g in _HC_CASES:
-        try:
-            outs.append(np.asarray(answer(k, s, p, c, g), dtype=float))
-        except NotImplementedError:
-            raise
-        except Exception as exc:  # the learner's code: any failure is a wrong answer
-            raise ValueError(f"your function raised {type(exc).__name__} for k={k}, s={s}, "
-                             f"p={p}, c_in={c}, gain={g:.3f}: {exc}") from None
+        out = call_learner(answer, (k, s, p, c, g), f"k={k}, s={s}, p={p}, c_in={c}, "
+                                                    f"gain={g:.3f}")
+        outs.append(learner_array(out, "a (k, k) array"))
     return tuple(outs)
 
 

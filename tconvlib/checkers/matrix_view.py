@@ -8,7 +8,8 @@ import numpy as np
 
 from ..matrix import conv_matrix
 from ..shapes import conv_output_size, output_size
-from ._core import _describe, register, _same, _shape_pair, _vector, _whole_number
+from ._core import (call_learner, _describe, learner_array, _letter_choice, register, _same,
+                    _shape_pair, _vector, _whole_number)
 
 
 def _matrix_1d(n, w, s=1, p=0):
@@ -181,19 +182,12 @@ def _inverse_letter():
         (left, right)]
 
 
-def _letter(answer):
-    if not isinstance(answer, str) or answer.strip().lower().strip("()") not in _INV_CHOICES:
-        raise TypeError(f"answer with one of the letters 'a', 'b', 'c', 'd', got "
-                        f"{_describe(answer)}")
-    return answer.strip().lower().strip("()")
-
-
 _INV_RANK_HINT = ("A^T A is n x n but its rank is at most m < n (A has only m rows), so it "
                   "cannot be the identity: A^T does not undo A.")
 register(
     "matrix-view/inverse",
     solve=_inverse_letter,
-    normalize=_letter,
+    normalize=_letter_choice("".join(_INV_CHOICES)),
     hints=[
         (lambda a, e: a in ("a", "c"), _INV_RANK_HINT),
         (lambda a, e: a == "b",
@@ -244,15 +238,9 @@ def _run_function(answer):
                         f"A.T @ y, got {_describe(answer)}")
     outputs = []
     for y, w, s, p, n in _tcode_inputs():
-        try:
-            out = answer(y.copy(), w.copy(), s, p, n)
-            outputs.append(np.asarray(out, dtype=float))
-        except NotImplementedError:
-            raise
-        except Exception as exc:  # the learner's code: any failure is a wrong answer
-            raise ValueError(
-                f"your function raised {type(exc).__name__} for n={n}, k={len(w)}, "
-                f"stride={s}, padding={p}: {exc}") from None
+        out = call_learner(answer, (y.copy(), w.copy(), s, p, n),
+                           f"n={n}, k={len(w)}, stride={s}, padding={p}")
+        outputs.append(learner_array(out, "a 1-D array of n numbers"))
     return tuple(outputs)
 
 

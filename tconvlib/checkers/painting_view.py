@@ -8,7 +8,8 @@ import numpy as np
 
 from ..painting import multiplication_counts, projective_field
 from ..transposed import conv_transpose1d, conv_transpose2d
-from ._core import _describe, _int_list, register, _same, _shape_pair
+from ._core import (call_learner, _describe, _int_list, learner_array, _letter_choice, register,
+                    _same, _shape_pair)
 
 
 # -- painting-view/projective-field: which outputs does one input sample paint? ----------------
@@ -67,17 +68,10 @@ def _flip_letter():
     return right[0] if len(right) == 1 else "?"
 
 
-def _flip_choice(answer):
-    if not isinstance(answer, str) or answer.strip().lower().strip("()") not in _FLIP_CHOICES:
-        raise TypeError(f"answer with one of the letters 'a', 'b', 'c', 'd', got "
-                        f"{_describe(answer)}")
-    return answer.strip().lower().strip("()")
-
-
 register(
     "painting-view/flip",
     solve=_flip_letter,
-    normalize=_flip_choice,
+    normalize=_letter_choice("".join(_FLIP_CHOICES)),
     hints=[
         (lambda a, e: a == "b",
          "w[::-1] already reverses the rows, as the right flip does: the mistake is in the "
@@ -175,14 +169,9 @@ def _run_paint(answer):
                         f"{_describe(answer)}")
     outs = []
     for x, w, s, p in _paint_inputs():
-        try:
-            outs.append(np.asarray(answer(x.copy(), w.copy(), s, p), dtype=float))
-        except NotImplementedError:
-            raise
-        except Exception as exc:  # the learner's code: any failure is a wrong answer
-            raise ValueError(f"your function raised {type(exc).__name__} for x of shape "
-                             f"{x.shape}, w of shape {w.shape}, stride={s}, padding={p}: "
-                             f"{exc}") from None
+        out = call_learner(answer, (x.copy(), w.copy(), s, p), f"x of shape {x.shape}, "
+                           f"w of shape {w.shape}, stride={s}, padding={p}")
+        outs.append(learner_array(out))
     return tuple(outs)
 
 

@@ -8,7 +8,8 @@ import numpy as np
 
 from ..polyphase import subpixel_weight
 from ..subpixel import pixel_shuffle, pixel_unshuffle
-from ._core import _describe, _int_tuple_answer, register, _same, _whole_number
+from ._core import (call_learner, _describe, _int_tuple_answer, learner_array, register, _same,
+                    _whole_number)
 
 
 # -- pixel-shuffle/index: which input value lands on an output pixel ---------------------------
@@ -112,13 +113,8 @@ def _run_unshuffle(answer):
         raise TypeError(f"answer with a function f(y, r), got {_describe(answer)}")
     outs = []
     for y, r in _unsh_inputs():
-        try:
-            outs.append(np.asarray(answer(y.copy(), r), dtype=float))
-        except NotImplementedError:
-            raise
-        except Exception as exc:  # the learner's code: any failure is a wrong answer
-            raise ValueError(f"your function raised {type(exc).__name__} for shape "
-                             f"{y.shape}, r={r}: {exc}") from None
+        outs.append(learner_array(call_learner(answer, (y.copy(), r),
+                                               f"shape {y.shape}, r={r}")))
     return tuple(outs)
 
 

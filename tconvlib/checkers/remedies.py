@@ -6,7 +6,7 @@ this module registers its exercises (see :mod:`tconvlib.checkers`).
 
 import numpy as np
 
-from ._core import _describe, register, _same, _whole_number
+from ._core import call_learner, _describe, learner_array, register, _same, _whole_number
 
 
 # -- remedies/phase-sums: the phase sums of a 3x3 all-ones kernel at stride 2 (by hand) ---------
@@ -81,14 +81,7 @@ def _run_icnr(answer):
     outputs = []
     for r, c, c_in, k, seed in _ICNR_CASES:
         w = np.random.default_rng(seed).standard_normal((c * r * r, c_in, k, k))
-        try:
-            got = answer(w.copy(), r)
-        except NotImplementedError:
-            raise
-        except Exception as exc:
-            raise ValueError(f"your function raised {type(exc).__name__} for r={r}, "
-                             f"shape {w.shape}: {exc}") from None
-        got = np.asarray(got, dtype=float)
+        got = learner_array(call_learner(answer, (w.copy(), r), f"r={r}, shape {w.shape}"))
         if got.shape != w.shape:
             raise ValueError(f"your function returned shape {got.shape} for a weight of shape "
                              f"{w.shape}; return the initialized weight, same shape")

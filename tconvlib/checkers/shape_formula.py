@@ -7,7 +7,7 @@ this module registers its exercises (see :mod:`tconvlib.checkers`).
 import numpy as np
 
 from ..shapes import conv_output_size, output_padding_for, output_size
-from ._core import _describe, _int_list, register, _shape_pair, _whole_number
+from ._core import call_learner, _describe, _int_list, register, _shape_pair, _whole_number
 
 
 # -- shape-formula/size: the output size by hand -----------------------------------------------
@@ -133,14 +133,13 @@ def _run_decoder(answer):
                         f"got {_describe(answer)}")
     outs = []
     for size, layers in _DEC_CASES:
+        got = call_learner(answer, (size, [tuple(layer) for layer in layers]),
+                           f"input size {size} and layers {layers}")
         try:
-            got = answer(size, [tuple(layer) for layer in layers])
             outs.append([_whole_number(v) for v in got])
-        except NotImplementedError:
-            raise
-        except Exception as exc:  # the learner's code: any failure is a wrong answer
-            raise ValueError(f"your function raised {type(exc).__name__} for input size "
-                             f"{size} and layers {layers}: {exc}") from None
+        except TypeError:
+            raise ValueError(f"return a list of whole numbers, one output_padding per layer, "
+                             f"got {_describe(got)}") from None
     return tuple(outs)
 
 
