@@ -28,6 +28,16 @@ def _fmt(value):
     return repr(value) if isinstance(value, str) else str(value)
 
 
+def _in_parens(values):
+    """``(2)`` for one value, ``(2, 3)`` for a pair: never ``((2, 3))``."""
+    values = tuple(values)
+    return f"({values[0]})" if len(values) == 1 else str(values)
+
+
+def _channels(count):
+    return f"{count} channel" + ("" if count == 1 else "s")
+
+
 def as_int(name, value):
     """Return ``value`` as a Python int, or raise TypeError naming ``name``."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
@@ -95,11 +105,9 @@ def check_output_padding(output_padding, stride, dilation):
     """torch's rule: each output_padding must be smaller than its stride or its dilation."""
     for op, s, d in zip(output_padding, stride, dilation):
         if not (op < s or op < d):
-            one = len(stride) == 1
-            show = (lambda t: str(t[0]) if one else str(t))
             raise ValueError(
-                f"output_padding ({show(output_padding)}) must be smaller than stride "
-                f"({show(stride)}) or dilation ({show(dilation)}) in every dimension"
+                f"output_padding {_in_parens(output_padding)} must be smaller than stride "
+                f"{_in_parens(stride)} or dilation {_in_parens(dilation)} in every dimension"
             )
 
 
@@ -281,7 +289,7 @@ def check_transposed(input, weight, bias, stride, padding, output_padding, group
         raise ValueError(f"groups ({groups}) must divide the weight's first dimension "
                          f"C_in ({c_w})")
     if c_in != c_w:
-        raise ValueError(f"input has {c_in} channels but weight expects C_in = {c_w} "
+        raise ValueError(f"input has {_channels(c_in)} but weight expects C_in = {c_w} "
                          f"(weight layout {layout})")
     out_channels = int(w.shape[1]) * groups
     b = _check_bias(b, out_channels, backend)
@@ -335,7 +343,7 @@ def check_forward(input, weight, bias, stride, padding, dilation, groups, ndim):
     if c_in % groups:
         raise ValueError(f"groups ({groups}) must divide the input channels ({c_in})")
     if c_in != c_w * groups:
-        raise ValueError(f"input has {c_in} channels but weight expects C_in = "
+        raise ValueError(f"input has {_channels(c_in)} but weight expects C_in = "
                          f"groups * weight.shape[1] = {groups} * {c_w} = {groups * c_w} "
                          f"(weight layout {layout})")
     b = _check_bias(b, c_out, backend)

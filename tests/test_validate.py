@@ -184,3 +184,18 @@ def test_scalar_functions(fn, args, pattern):
 def test_scalar_type_errors():
     with pytest.raises(TypeError, match=r"kernel_size must be an int, got 3.0 \(float\)"):
         tc.output_size(4, 3.0)
+
+
+def test_messages_name_a_pair_once_and_count_one_channel_in_the_singular():
+    """'output_padding ((2, 2))' and 'input has 1 channels' were typos in two messages."""
+    x = np.ones((1, 1, 4, 4))
+    with pytest.raises(ValueError) as err:
+        tc.conv_transpose2d(x, np.ones((1, 1, 3, 3)), stride=(2, 2), output_padding=(2, 2))
+    assert str(err.value).startswith("output_padding (2, 2) must be smaller than stride (2, 2) "
+                                     "or dilation (1, 1)"), str(err.value)
+    with pytest.raises(ValueError, match=r"output_padding \(2\) must be smaller than stride \(2\)"):
+        tc.conv_transpose1d(np.ones((1, 1, 4)), np.ones((1, 1, 3)), stride=2, output_padding=2)
+    for call in (lambda: tc.conv_transpose2d(x, np.ones((2, 1, 3, 3))),
+                 lambda: tc.conv2d(x, np.ones((1, 2, 3, 3)))):
+        with pytest.raises(ValueError, match=r"^input has 1 channel but weight expects C_in"):
+            call()
