@@ -10,7 +10,7 @@ that leaves 127.0.0.1. A page fails on
 - any console error or uncaught page error;
 - any request to another host, any failed local request (HTTP status >= 400 or a network error);
 - any formula left untypeset: MathJax must have finished, every ``.math`` element must hold a
-  typeset ``mjx-container``, no MathJax error box, and no raw ``$$``, ``\\(``, ``\\[`` or
+  typeset ``mjx-container`` with a MathML copy for screen readers (``mjx-assistive-mml``), no MathJax error box, and no raw ``$$``, ``\\(``, ``\\[`` or
   ``$\\cmd`` left in the page's text outside code;
 - any broken image (``naturalWidth`` 0 once loaded);
 - a live-widget output left in the HTML (nothing can render it offline: a dead widget);
@@ -122,6 +122,11 @@ async () => {
   for (const el of nodes) {
     if (!el.querySelector('mjx-container')) out.untypeset.push(el.textContent.slice(0, 80));
   }
+  // accessible maths: each typeset formula carries a MathML copy for screen readers
+  // (MathJax's assistive-mml) or a spoken label (its speech explorer)
+  out.mute = nodes.filter(el => { const c = el.querySelector('mjx-container');
+    return c && !c.querySelector('mjx-assistive-mml math') && !c.getAttribute('aria-label'); })
+    .map(el => el.textContent.slice(0, 60));
   for (const el of document.querySelectorAll('mjx-merror')) {
     out.errors.push((el.getAttribute('data-mjx-error') || el.textContent).slice(0, 120));
   }
@@ -309,6 +314,7 @@ def _check_player_keyboard(page, root, label, problems):
     if not spoken["alt"] or spoken["alt"].strip() != (spoken["cap"].strip() or spoken["alt"].strip()):
         problems.append(f"{label}: the image's alt ({spoken['alt']!r}) is not the caption "
                         f"({spoken['cap']!r})")
+    has_play = root.locator("button.tconv-play").count() > 0
     seen = 0
     while focus["inside"] and seen < 12:
         seen += 1
@@ -316,22 +322,24 @@ def _check_player_keyboard(page, root, label, problems):
         if not focus["outline"]:
             problems.append(f"{label}: the focused {what} shows no focus outline")
         before = root.evaluate(STATE_JS)
-        if focus["tag"] == "button" and "tconv-play" in focus["cls"]:
+        if has_play and (focus["tag"] == "button" or focus["type"] == "range"):
             page.keyboard.press("Space")                                         # play
             try:
                 page.wait_for_function("([r, f]) => r.getAttribute('data-frame') !== f",
                                        arg=[root.element_handle(), before["frame"]],
                                        timeout=10000)
             except Exception:
-                problems.append(f"{label}: Space on Play did not start the animation")
+                problems.append(f"{label}: Space on the focused {what} did not start playing")
             page.keyboard.press("Space")                                         # pause
             paused = root.evaluate(STATE_JS)
             page.wait_for_timeout(1600)
             if root.evaluate(STATE_JS)["frame"] != paused["frame"]:
-                problems.append(f"{label}: a second Space did not pause the animation")
-            if (paused["src"], paused["cap"]) == (before["src"], before["cap"]):
-                problems.append(f"{label}: playing changed neither the image nor the caption")
-        elif focus["tag"] == "input" and focus["type"] == "range":
+                problems.append(f"{label}: a second Space on the {what} did not pause")
+            if paused["src"] == before["src"] or paused["cap"] == before["cap"]:
+                problems.append(f"{label}: playing did not change both the image and the "
+                                f"caption")
+            before = paused
+        if focus["tag"] == "input" and focus["type"] == "range":
             lo, hi, val = root.evaluate("r => { const a = document.activeElement; "
                                         "return [+a.min, +a.max, +a.value]; }")
             key, back = ("ArrowRight", "ArrowLeft") if val < hi else ("ArrowLeft", "ArrowRight")
@@ -340,6 +348,9 @@ def _check_player_keyboard(page, root, label, problems):
                 after = root.evaluate(STATE_JS)
                 if after["frame"] == before["frame"]:
                     problems.append(f"{label}: {key} on a slider did not step the frame")
+                elif (after["src"] == before["src"]) or (after["cap"] == before["cap"]):
+                    problems.append(f"{label}: {key} on a slider stepped the frame number but "
+                                    f"not both the image and the caption")
                 spoken = root.evaluate(SPOKEN_JS)
                 if spoken["alt"] != (spoken["cap"] or spoken["alt"]):
                     problems.append(f"{label}: after {key} the image's alt is not the caption")
@@ -451,6 +462,10 @@ def test_page_in_browser(name, site, browser):
             problems.append(f"MathJax did not load, {math['n']} formulas left as TeX")
         problems += [f"formula not typeset: {t!r}" for t in math["untypeset"][:5]]
         problems += [f"MathJax error: {t!r}" for t in math["errors"][:5]]
+        if math["mute"]:
+            problems.append(f"{len(math['mute'])} formula(s) without assistive MathML or a "
+                            f"spoken label (a screen reader cannot read them), e.g. "
+                            f"{math['mute'][0]!r}")
         problems += [f"raw TeX in the page text: {t!r}" for t in math["raw"][:5]]
         problems += [f"broken image: {src}" for src in page.evaluate(IMAGES_JS)]
         _check_alts(page, problems)
@@ -552,3 +567,80 @@ def test_operating_players_finds_a_dead_slider(browser):
     problems = _operate(browser, explorer.player())
     assert problems == [f"copy {i}: moving slider s over its whole range never changed the image "
                         f"or the caption (a dead slider)" for i in (1, 2)]
+
+
+def _draw_both(fig, k, s):
+    fig.add_subplot().plot(range(k * s + 1))
+    return f"k={k}, s={s}"
+
+
+def _player_page(browser, player):
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_content(f"<html lang='en'><head><title>player</title></head><body><main>"
+                     f"<p><a href='#'>a link before the player</a></p>{player._repr_html_()}"
+                     f"</main></body></html>")
+    return page, errors
+
+
+@pytest.mark.parametrize("kind", ["animation", "explorer"])
+def test_player_with_the_keyboard_alone(browser, kind):
+    """Tab reaches the controls, Space plays and pauses, the arrow keys step, focus is visible;
+    the caption is the image's alt and an aria-live region; axe finds no violation at all."""
+    import tconvlib as tc
+
+    if kind == "animation":
+        player = tc.Animation(_draw_bars, 4, figsize=(2, 1.5), title="bars").player()
+    else:
+        player = tc.Explorer(_draw_both, {"k": [1, 2], "s": [1, 2]}, figsize=(2, 1.5)).player()
+    page, errors = _player_page(browser, player)
+    root = page.locator("div.tconv-player")
+    problems = []
+    _check_player_keyboard(page, root, kind, problems)
+    _run_axe(page, f"{kind} player", problems)
+    AXE_TALLY.clear()                      # the table counts the book's pages only
+    page.close()
+    assert problems + errors == []
+
+
+def test_player_keyboard_check_finds_a_player_without_keyboard_support(browser):
+    """The keyboard check fails a player whose caption is mute and whose image alt is fixed."""
+    import tconvlib as tc
+
+    player = tc.Animation(_draw_bars, 3, figsize=(2, 1.5)).player()
+    page, _ = _player_page(browser, player)
+    root = page.locator("div.tconv-player")
+    root.evaluate("r => { r.querySelector('.tconv-caption').removeAttribute('aria-live'); "
+                  "r.querySelector('style').remove(); "
+                  "const i = r.querySelector('img'); new MutationObserver(() => { "
+                  "if (i.alt !== 'frame.png') i.alt = 'frame.png'; })"
+                  ".observe(i, {attributes: true}); i.alt = 'frame.png'; }")
+    problems = []
+    _check_player_keyboard(page, root, "p", problems)
+    page.close()
+    assert 'p: the caption is not an aria-live="polite" region' in problems
+    assert any("is not the caption" in p for p in problems)
+
+
+@pytest.mark.parametrize("alt, bad", [
+    (None, "no alt"), ("", "empty"), ("  ", "empty"),
+    ("../_images/f122b5c0ffee.png", "file path"), ("f122b5c0ffee.png", "file path"),
+    ("_images/plot", "file path"), ("figures\\fig1", "file path"),
+    ("data:image/png;base64,iVBOR", "file path"),
+    ("Two heat maps side by side: the output of a stride-2 transposed convolution shows a "
+     "checkerboard of bright and dark pixels; the resize-convolution output is smooth.", None),
+    ("k = 3, s = 2: output 1/2 of the pixels get two taps", None)])
+def test_alt_text_check(alt, bad):
+    why = alt_problem(alt)
+    assert (why is None) if bad is None else (bad in why)
+
+
+def test_alt_check_catches_a_path_alt_in_a_page(browser):
+    page = browser.new_page()
+    page.set_content('<img src="x.png" alt="../_images/f122b5.png"><img src="y.png" alt="">'
+                     '<img src="z.png" alt="A ramp from dark to bright.">')
+    problems = []
+    _check_alts(page, problems)
+    page.close()
+    assert len(problems) == 2 and "file path" in problems[0] and "empty alt" in problems[1]
