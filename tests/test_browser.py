@@ -10,15 +10,23 @@ that leaves 127.0.0.1. A page fails on
 - any console error or uncaught page error;
 - any request to another host, any failed local request (HTTP status >= 400 or a network error);
 - any formula left untypeset: MathJax must have finished, every ``.math`` element must hold a
-  typeset ``mjx-container`` with a MathML copy for screen readers (``mjx-assistive-mml``), no MathJax error box, and no raw ``$$``, ``\\(``, ``\\[`` or
-  ``$\\cmd`` left in the page's text outside code;
+  typeset ``mjx-container`` with a MathML copy for screen readers (``mjx-assistive-mml``) or a
+  spoken label, no MathJax error box, and no raw ``$$``, ``\\(``, ``\\[`` or ``$\\cmd`` left
+  in the page's text outside code;
 - any broken image (``naturalWidth`` 0 once loaded);
 - a live-widget output left in the HTML (nothing can render it offline: a dead widget);
 - an explorer player that does not change what it shows when operated: each range input is
   moved with the keyboard across its whole range and must change the frame or the caption; a
   Play button must advance the frames, and Pause must stop them;
 - on chapter pages: no download button for the chapter's ``.ipynb``, or one that does not serve
-  the notebook; any launch button (Binder, Colab, JupyterHub, Thebe need a network).
+  the notebook; any launch button (Binder, Colab, JupyterHub, Thebe need a network);
+- accessibility (WCAG 2.1 AA, issue 18): any serious or critical violation found by axe-core
+  (pinned in tests/a11y/, injected from its local copy; every A/AA and best-practice rule,
+  experimental ones included; ``test_axe_summary`` prints the per-rule count of all of them);
+  an ``<img>`` whose alternative text is missing, empty or a file path; at 390 px width, a page
+  body that scrolls sideways (reflow); a player that the keyboard alone cannot operate (Tab to
+  its controls, a visible focus outline, the arrow keys step, Space plays and pauses) or whose
+  current caption is not its image's alt and an ``aria-live="polite"`` region.
 
 The search page is also queried, to show that search works from the build alone. A full-page
 screenshot of every page is saved under ``_build/screenshots/`` (a build artifact to look at).
@@ -31,7 +39,6 @@ import json
 import os
 import re
 import threading
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
