@@ -337,14 +337,16 @@ def _check_player_keyboard(page, root, label, problems):
                 page.wait_for_function("([r, f]) => r.getAttribute('data-frame') !== f",
                                        arg=[root.element_handle(), before["frame"]],
                                        timeout=10000)
+                started = True
             except Exception:
                 problems.append(f"{label}: Space on the focused {what} did not start playing")
+                started = False
             page.keyboard.press("Space")                                         # pause
             paused = root.evaluate(STATE_JS)
             page.wait_for_timeout(1600)
             if root.evaluate(STATE_JS)["frame"] != paused["frame"]:
                 problems.append(f"{label}: a second Space on the {what} did not pause")
-            if paused["src"] == before["src"] or paused["cap"] == before["cap"]:
+            if started and (paused["src"] == before["src"] or paused["cap"] == before["cap"]):
                 problems.append(f"{label}: playing did not change both the image and the "
                                 f"caption")
             before = paused
