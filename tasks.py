@@ -4,10 +4,12 @@
     python3 tasks.py book      build the HTML book into _build/html
     python3 tasks.py test      run every test: unit tests and doctests, nbval (strict) on every
                                chapter, the book build with warnings as errors, and every page
-                               of the built book in headless chromium, offline (installs
-                               Debian's chromium first when /usr/bin/chromium is missing);
-                               then nbval a second time on every chapter with the CPU
-                               restricted to AVX2 kernels and one thread (see nbval_restricted)
+                               of the built book in headless chromium, offline, with an
+                               axe-core accessibility audit (installs Debian's chromium when
+                               /usr/bin/chromium is missing, and axe-core by `npm ci` in
+                               tests/a11y when its node_modules is missing); then nbval a
+                               second time on every chapter with the CPU restricted to AVX2
+                               kernels and one thread (see nbval_restricted)
     python3 tasks.py nbval-restricted [NOTEBOOK ...]
                                only that second nbval run (default: every chapter)
     python3 tasks.py execute [NOTEBOOK ...]
@@ -142,11 +144,32 @@ def nbval_restricted(paths=()):
     return subprocess.run([str(c) for c in cmd], cwd=ROOT, env=env).returncode
 
 
+A11Y = ROOT / "tests" / "a11y"
+
+
+def ensure_axe():
+    """Install axe-core for the browser test's accessibility audit (tests/a11y/, pinned in its
+    package-lock.json) with ``npm ci`` when node_modules is missing. Without npm this says how,
+    and the browser test then fails."""
+    if (A11Y / "node_modules" / "axe-core" / "axe.min.js").exists():
+        return
+    npm = shutil.which("npm")
+    if not npm:
+        _say("npm is missing: install Node.js (Debian: apt-get install -y npm), then run "
+             "`npm ci` in tests/a11y; the browser test will fail without axe-core")
+        return
+    _say("installing axe-core for the browser test (npm ci in tests/a11y)")
+    rc = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=A11Y).returncode
+    if rc:
+        _say(f"npm ci failed ({rc}); the browser test will fail")
+
+
 def test(extra=()):
     """Every test, in one pytest run so that its summary line counts them all; then nbval once
     more under RESTRICTED_CPU. Fails if either run fails (both always run)."""
     ensure_env()
     ensure_chromium()
+    ensure_axe()
     rc = _run([PY, "-m", "pytest", "tests", "tconvlib", "chapters", "--nbval",
                "--nbval-current-env", "--nbval-cell-timeout=300",
                "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-ra", *extra])

@@ -286,6 +286,7 @@ _JS = """
   var inputs = root.querySelectorAll('input[type=range]');
   var img = root.querySelector('img.tconv-frame');
   var cap = root.querySelector('.tconv-caption');
+  var timer = null, play = root.querySelector('button.tconv-play');
   function index() {
     var i = 0;
     for (var c = 0; c < inputs.length; c++) { i = i * data.sizes[c] + Number(inputs[c].value); }
@@ -294,26 +295,49 @@ _JS = """
   function show() {
     var i = index();
     for (var c = 0; c < inputs.length; c++) {
-      inputs[c].nextElementSibling.textContent = data.labels[c][Number(inputs[c].value)];
+      var label = data.labels[c][Number(inputs[c].value)];
+      inputs[c].nextElementSibling.textContent = label;
+      inputs[c].setAttribute('aria-valuetext', inputs[c].getAttribute('data-control') + ' = ' + label);
     }
     if (data.frames[i]) { img.src = 'data:image/png;base64,' + data.frames[i]; img.style.visibility = 'visible'; }
     else { img.removeAttribute('src'); img.style.visibility = 'hidden'; }
+    // the caption is the frame's text equivalent: the image's alt and a polite live region
     cap.textContent = data.captions[i];
+    img.alt = data.captions[i] || data.alt;
     root.setAttribute('data-frame', String(i));
   }
-  for (var c = 0; c < inputs.length; c++) { inputs[c].addEventListener('input', show); }
-  var timer = null, play = root.querySelector('button.tconv-play');
-  if (play) {
-    play.addEventListener('click', function () {
-      if (timer) { clearInterval(timer); timer = null; play.textContent = '\\u25B6 Play'; return; }
-      play.textContent = '\\u275A\\u275A Pause';
-      timer = setInterval(function () {
-        var last = inputs[inputs.length - 1];
-        last.value = (Number(last.value) + 1) %% (Number(last.max) + 1);
-        show();
-      }, data.interval);
-    });
+  function toggle() {
+    if (!play) { return; }
+    if (timer) {
+      clearInterval(timer); timer = null;
+      play.innerHTML = '<span aria-hidden="true">\\u25B6</span> Play';
+      cap.setAttribute('aria-live', 'polite');   // paused: announce each frame stepped to
+      return;
+    }
+    play.innerHTML = '<span aria-hidden="true">\\u275A\\u275A</span> Pause';
+    cap.setAttribute('aria-live', 'off');        // playing: no announcement every 0.7 s
+    timer = setInterval(function () {
+      var last = inputs[inputs.length - 1];
+      last.value = (Number(last.value) + 1) %% (Number(last.max) + 1);
+      show();
+    }, data.interval);
   }
+  for (var c = 0; c < inputs.length; c++) { inputs[c].addEventListener('input', show); }
+  if (play) { play.addEventListener('click', toggle); }
+  // keyboard: Space plays/pauses from any control; the arrow keys on the Play button step the
+  // animation (on a slider they move it natively)
+  root.addEventListener('keydown', function (e) {
+    if (!play || e.altKey || e.ctrlKey || e.metaKey) { return; }
+    var t = e.target;
+    if ((e.key === ' ' || e.key === 'Spacebar') && t.tagName === 'INPUT') {
+      e.preventDefault(); toggle();
+    } else if (t === play && (e.key === 'ArrowRight' || e.key === 'ArrowLeft')) {
+      e.preventDefault();
+      var last = inputs[inputs.length - 1], n = Number(last.max) + 1;
+      last.value = (Number(last.value) + (e.key === 'ArrowRight' ? 1 : n - 1)) %% n;
+      show();
+    }
+  });
   show();
 })();
 """
@@ -351,7 +375,9 @@ class Player:
         data = {"sizes": [len(self.controls[n][0]) for n in names],
                 "labels": [[str(v) for v in self.controls[n][0]] for n in names],
                 "frames": self.frames, "captions": self.captions,
-                "interval": self.interval_ms}
+                "interval": self.interval_ms,
+                # the image's alternative text where a frame has no caption
+                "alt": f"{self.title or 'explorer'}: the frame for the values chosen above"}
         defaults = {n: d for n, (_, d) in self.controls.items()}
         first = self._index(defaults)
         rows = []
@@ -367,19 +393,29 @@ class Player:
                 f'{html.escape(str(d))}</output></label>')
         if self.play:
             rows.insert(0, '<button type="button" class="tconv-play" '
-                           'style="margin-right:1em">\u25B6 Play</button>')
+                           'style="margin-right:1em"><span aria-hidden="true">\u25B6</span> '
+                           'Play</button>')
         src = (f'src="data:image/png;base64,{self.frames[first]}"' if self.frames[first]
                else 'style="visibility:hidden"')
         title = (f'<div style="font-weight:600;margin-bottom:.3em">{html.escape(self.title)}'
                  f'</div>' if self.title else "")
         payload = json.dumps(data).replace("</", "<\\/")
+        # accessibility (WCAG 2.1 AA): a labelled group; Tab reaches each control, the arrow
+        # keys step a slider (and the animation from the Play button), Space plays/pauses, a
+        # visible focus outline; the caption is the image's alt and a polite live region
+        label = html.escape(self.title or "explorer", quote=True)
+        alt = html.escape(self.captions[first] or data["alt"], quote=True)
+        style = ('<style>.tconv-player button:focus-visible,.tconv-player input:focus-visible'
+                 '{outline:3px solid #1a5fb4;outline-offset:2px}</style>')
         return (
-            f'<div class="tconv-player" id="{self.id}" data-frame="{first}" '
+            f'<div class="tconv-player" id="{self.id}" data-frame="{first}" role="group" '
+            f'aria-label="{label}" '
             f'style="border:1px solid #ddd;border-radius:6px;padding:.6em;margin:.5em 0">'
-            f'{title}<div class="tconv-controls">{"".join(rows)}</div>'
-            f'<img class="tconv-frame" alt="{html.escape(self.title or "explorer")} frame" '
+            f'{style}{title}<div class="tconv-controls">{"".join(rows)}</div>'
+            f'<img class="tconv-frame" alt="{alt}" '
             f'{src} style="max-width:100%">'
-            f'<div class="tconv-caption" style="font-family:monospace;font-size:90%">'
+            f'<div class="tconv-caption" aria-live="polite" '
+            f'style="font-family:monospace;font-size:90%">'
             f'{html.escape(self.captions[first])}</div>'
             f'<script type="application/json">{payload}</script>'
             f'<script>{_JS % {"id": json.dumps(self.id)}}</script></div>')

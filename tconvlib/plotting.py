@@ -3,7 +3,14 @@
 - :func:`plot_matrix` draws one (small) matrix as a heat map, zero in white;
 - :func:`plot_matrices` draws several side by side or in a grid (small multiples);
 - :func:`shade` greys out whole rows or columns of a drawn matrix, e.g. the rows a stride skips
-  or the columns that fall on padding.
+  or the columns that fall on padding;
+- :data:`PHASE_COLORS` / :func:`phase_cmap`: four categorical colours (e.g. the phases of a
+  stride-2 kernel) that stay distinct with every common colour-vision deficiency.
+
+Colour (WCAG 2.1 AA; ``tools/colour_vision.py`` simulates the deficiencies): signed data uses
+the diverging ``RdBu_r`` centred on zero (red against blue, which deutan and protan readers still
+tell apart, plus a lightness ramp); magnitudes use ``viridis``/``cividis``/``gray``; categories
+use :data:`PHASE_COLORS`, never red against green.
 """
 
 from __future__ import annotations
@@ -12,7 +19,30 @@ import numpy as np
 
 from ._backend import is_torch
 
-__all__ = ["plot_matrix", "plot_matrices", "shade", "to_numpy"]
+__all__ = ["plot_matrix", "plot_matrices", "shade", "to_numpy", "PHASE_COLORS", "phase_cmap"]
+
+PHASE_COLORS = ("#f4eb71", "#80c7ee", "#e08640", "#d99abd")
+"""Four categorical colours for cells by class (phases (0,0), (0,1), (1,0), (1,1) of a stride-2
+kernel, ...): light tints (75 %) of the Okabe-Ito palette's yellow, sky blue, vermillion and
+reddish purple. Simulated deuteranopia, protanopia and tritanopia (Machado et al. 2009) keep
+every pair at least 15 CIELAB units apart (matplotlib's Pastel1, used before, falls to 2-3: its
+red and green become the same beige), and black text on each has contrast above 7:1."""
+
+
+def phase_cmap(n=4):
+    """A ``ListedColormap`` of the first ``n`` of :data:`PHASE_COLORS` (``imshow(classes,
+    cmap=phase_cmap(), vmin=0, vmax=3)``), for cells coloured by class.
+
+    Examples
+    --------
+    >>> phase_cmap().N, phase_cmap(2).colors
+    (4, ['#f4eb71', '#80c7ee'])
+    """
+    from matplotlib.colors import ListedColormap
+
+    if not isinstance(n, int) or not 1 <= n <= len(PHASE_COLORS):
+        raise ValueError(f"n ({n!r}) must be an integer from 1 to {len(PHASE_COLORS)}")
+    return ListedColormap(list(PHASE_COLORS[:n]), name=f"tconv_phases_{n}")
 
 
 def to_numpy(a):

@@ -10,24 +10,34 @@ that leaves 127.0.0.1. A page fails on
 - any console error or uncaught page error;
 - any request to another host, any failed local request (HTTP status >= 400 or a network error);
 - any formula left untypeset: MathJax must have finished, every ``.math`` element must hold a
-  typeset ``mjx-container``, no MathJax error box, and no raw ``$$``, ``\\(``, ``\\[`` or
-  ``$\\cmd`` left in the page's text outside code;
+  typeset ``mjx-container`` with a MathML copy for screen readers (``mjx-assistive-mml``) or a
+  spoken label, no MathJax error box, and no raw ``$$``, ``\\(``, ``\\[`` or ``$\\cmd`` left
+  in the page's text outside code;
 - any broken image (``naturalWidth`` 0 once loaded);
 - a live-widget output left in the HTML (nothing can render it offline: a dead widget);
 - an explorer player that does not change what it shows when operated: each range input is
   moved with the keyboard across its whole range and must change the frame or the caption; a
   Play button must advance the frames, and Pause must stop them;
 - on chapter pages: no download button for the chapter's ``.ipynb``, or one that does not serve
-  the notebook; any launch button (Binder, Colab, JupyterHub, Thebe need a network).
+  the notebook; any launch button (Binder, Colab, JupyterHub, Thebe need a network);
+- accessibility (WCAG 2.1 AA, issue 18): any serious or critical violation found by axe-core
+  (pinned in tests/a11y/, injected from its local copy; every A/AA and best-practice rule,
+  experimental ones included; ``test_axe_summary`` prints the per-rule count of all of them);
+  an ``<img>`` whose alternative text is missing, empty or a file path; at 390 px width, a page
+  body that scrolls sideways (reflow); a player that the keyboard alone cannot operate (Tab to
+  its controls, a visible focus outline, the arrow keys step, Space plays and pauses) or whose
+  current caption is not its image's alt and an ``aria-live="polite"`` region.
 
 The search page is also queried, to show that search works from the build alone. A full-page
 screenshot of every page is saved under ``_build/screenshots/`` (a build artifact to look at).
 """
 
+import collections
 import functools
 import http.server
 import json
 import os
+import re
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -38,6 +48,11 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get("TCONV_CHROMIUM", "/usr/bin/chromium"))
 SHOTS = ROOT / "_build" / "screenshots"
+# axe-core, the accessibility engine of browsers' audit tools, pinned in tests/a11y/package.json
+# (+ package-lock.json); `python3 tasks.py test` runs `npm ci` there when node_modules is
+# missing. It is injected into each page from this file: nothing comes from a CDN.
+AXE = ROOT / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
+NARROW = {"width": 390, "height": 844}       # a phone held upright (reflow, WCAG 1.4.10)
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-dev-shm-usage",
@@ -84,6 +99,9 @@ def browser():
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: `python3 tasks.py test` installs Debian's chromium "
                     f"(apt-get install -y chromium) before running the tests")
+    if not AXE.exists():
+        pytest.fail(f"{AXE.relative_to(ROOT)} is missing: `python3 tasks.py test` runs `npm ci` "
+                    f"in tests/a11y/ first (axe-core, pinned in its package-lock.json)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -111,6 +129,11 @@ async () => {
   for (const el of nodes) {
     if (!el.querySelector('mjx-container')) out.untypeset.push(el.textContent.slice(0, 80));
   }
+  // accessible maths: each typeset formula carries a MathML copy for screen readers
+  // (MathJax's assistive-mml) or a spoken label (its speech explorer)
+  out.mute = nodes.filter(el => { const c = el.querySelector('mjx-container');
+    return c && !c.querySelector('mjx-assistive-mml math') && !c.getAttribute('aria-label'); })
+    .map(el => el.textContent.slice(0, 60));
   for (const el of document.querySelectorAll('mjx-merror')) {
     out.errors.push((el.getAttribute('data-mjx-error') || el.textContent).slice(0, 120));
   }
@@ -149,6 +172,205 @@ r => { const img = r.querySelector('img.tconv-frame');
                frame: r.getAttribute('data-frame'),
                broken: !!img.getAttribute('src') && img.complete && img.naturalWidth === 0}; }
 """
+
+
+# -- accessibility (WCAG 2.1 AA): axe-core, alternative texts, reflow, keyboard ---------------
+
+# every axe rule of WCAG 2.x A and AA and of best practice, the experimental ones included
+# (label-content-name-mismatch is one); not the AAA rules (color-contrast-enhanced, ...)
+AXE_JS = """
+async () => {
+  const ids = axe.getRules().filter(r => !r.tags.includes('wcag2aaa')).map(r => r.ruleId);
+  const res = await axe.run(document, {runOnly: {type: 'rule', values: ids},
+                                       resultTypes: ['violations']});
+  return res.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
+    where: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' (' +
+           (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 160) + ')')}));
+}
+"""
+AXE_FAIL = ("serious", "critical")
+AXE_TALLY = collections.defaultdict(lambda: {"impact": "", "pages": 0, "nodes": 0})
+AXE_PAGES = []                                   # the pages axe has checked (for the table)
+
+ALTS_JS = """
+() => [...document.images].map(i => ({src: (i.getAttribute('src') || '').slice(0, 60),
+                                      alt: i.getAttribute('alt')}))
+"""
+_IMAGE_FILE = re.compile(r"\.(png|jpe?g|gif|svg|webp|bmp|tiff?|pdf)\s*$", re.I)
+
+
+def alt_problem(alt):
+    """Why an image's alternative text says nothing to a screen-reader user, or None.
+
+    Missing or empty, or a file path / file name (MyST-NB's default is the image's path,
+    ``../_images/f122b5....png``, which a screen reader reads out character by character).
+    """
+    if alt is None:
+        return "has no alt attribute"
+    text = alt.strip()
+    if not text:
+        return "has an empty alt"
+    if (text.startswith(("data:", "/", "./", "../", "http:", "https:", "file:"))
+            or _IMAGE_FILE.search(text) or "_images/" in text
+            or (not re.search(r"\s", text) and re.search(r"[\\/]", text))):
+        return f"has a file path as its alt ({text[:60]!r})"
+    return None
+
+
+def _check_alts(page, problems):
+    for img in page.evaluate(ALTS_JS):
+        why = alt_problem(img["alt"])
+        if why:
+            problems.append(f"<img src={img['src']!r}...> {why}")
+
+
+def _run_axe(page, name, problems):
+    """axe-core on the page as it is now; tallies every violation, fails serious/critical."""
+    page.add_script_tag(path=str(AXE))
+    AXE_PAGES.append(name)
+    for v in page.evaluate(AXE_JS):
+        tally = AXE_TALLY[v["id"]]
+        tally["impact"], tally["pages"], tally["nodes"] = (
+            v["impact"], tally["pages"] + 1, tally["nodes"] + v["nodes"])
+        if v["impact"] in AXE_FAIL:
+            problems.append(f"axe {v['impact']} {v['id']} ({v['help']}) on {v['nodes']} "
+                            f"element(s): " + "; ".join(v["where"]))
+
+
+def axe_table():
+    """The per-rule count of axe violations over the pages checked so far (text)."""
+    rows = sorted(AXE_TALLY.items(), key=lambda kv: (-kv[1]["nodes"], kv[0]))
+    lines = [f"{'axe-core rule':34} {'impact':9} {'pages':>5} {'elements':>8}"]
+    lines += [f"{rule:34} {t['impact'] or '?':9} {t['pages']:5d} {t['nodes']:8d}"
+              for rule, t in rows] or ["(no violations of any impact)"]
+    return "\n".join(lines)
+
+
+# Reflow: at a phone's width the page body must not scroll sideways. Wide code blocks, tables
+# and display formulas may scroll inside their own box (an ancestor with overflow-x other than
+# visible), and off-canvas drawers (the theme's sidebars) are not content.
+REFLOW_JS = """
+() => {
+  const W = document.documentElement.clientWidth;
+  const over = document.documentElement.scrollWidth - W;
+  const out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || r.right <= W + 1 || r.left >= W) continue;
+    const cs = getComputedStyle(el);
+    if (cs.visibility === 'hidden' || cs.position === 'fixed') continue;
+    let boxed = false;
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const ps = getComputedStyle(p);
+      if (ps.overflowX !== 'visible' || ps.position === 'fixed') { boxed = true; break; }
+    }
+    if (boxed) continue;
+    const id = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+               (el.className && typeof el.className === 'string'
+                ? '.' + el.className.trim().split(/\\s+/).slice(0, 2).join('.') : '');
+    out.push(id + ' reaches ' + Math.round(r.right) + ' px');
+  }
+  return {over: over, culprits: out.slice(0, 4)};
+}
+"""
+
+
+def _check_reflow(page, problems):
+    page.set_viewport_size(NARROW)
+    page.wait_for_timeout(150)                           # let the theme's layout settle
+    got = page.evaluate(REFLOW_JS)
+    if got["over"] > 1 or got["culprits"]:
+        problems.append(f"at {NARROW['width']} px the page scrolls sideways by {got['over']} px "
+                        f"(reflow, WCAG 1.4.10): " + "; ".join(got["culprits"]))
+
+
+# the element that has the keyboard focus, where it is, and whether its focus is visible
+FOCUS_JS = """
+r => { const a = document.activeElement, cs = getComputedStyle(a);
+       return {inside: r.contains(a), tag: a.tagName.toLowerCase(),
+               cls: a.className || '', type: a.getAttribute('type') || '',
+               outline: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2}; }
+"""
+# what assistive technology is told about the current frame
+SPOKEN_JS = """
+r => { const img = r.querySelector('img.tconv-frame'), cap = r.querySelector('.tconv-caption');
+       return {alt: img.getAttribute('alt'), cap: cap.textContent,
+               live: cap.getAttribute('aria-live')}; }
+"""
+
+
+def _check_player_keyboard(page, root, label, problems):
+    """Operate a player with the keyboard alone, as a reader without a mouse does.
+
+    Tab from just before the player must land on its first control; Space on it plays and
+    pauses (an animation), the arrow keys step the frame of a focused slider; each focused
+    control shows a focus outline; the current frame's caption is in an aria-live region and is
+    the image's alternative text.
+    """
+    root.scroll_into_view_if_needed()
+    root.evaluate("r => { const s = document.createElement('span'); s.tabIndex = -1; "
+                  "s.className = 'tconv-test-anchor'; r.before(s); s.focus(); }")
+    page.keyboard.press("Tab")
+    focus = root.evaluate(FOCUS_JS)
+    if not focus["inside"]:
+        problems.append(f"{label}: Tab from just before the player lands outside it "
+                        f"(on <{focus['tag']} class={focus['cls']!r}>)")
+        return
+    spoken = root.evaluate(SPOKEN_JS)
+    if spoken["live"] != "polite":
+        problems.append(f"{label}: the caption is not an aria-live=\"polite\" region")
+    if not spoken["alt"] or spoken["alt"].strip() != (spoken["cap"].strip() or spoken["alt"].strip()):
+        problems.append(f"{label}: the image's alt ({spoken['alt']!r}) is not the caption "
+                        f"({spoken['cap']!r})")
+    has_play = root.locator("button.tconv-play").count() > 0
+    seen = 0
+    while focus["inside"] and seen < 12:
+        seen += 1
+        what = f"{focus['tag']}.{focus['cls'] or focus['type']}"
+        if not focus["outline"]:
+            problems.append(f"{label}: the focused {what} shows no focus outline")
+        before = root.evaluate(STATE_JS)
+        if has_play and (focus["tag"] == "button" or focus["type"] == "range"):
+            page.keyboard.press("Space")                                         # play
+            try:
+                page.wait_for_function("([r, f]) => r.getAttribute('data-frame') !== f",
+                                       arg=[root.element_handle(), before["frame"]],
+                                       timeout=10000)
+                started = True
+            except Exception:
+                problems.append(f"{label}: Space on the focused {what} did not start playing")
+                started = False
+            page.keyboard.press("Space")                                         # pause
+            paused = root.evaluate(STATE_JS)
+            page.wait_for_timeout(1600)
+            if root.evaluate(STATE_JS)["frame"] != paused["frame"]:
+                problems.append(f"{label}: a second Space on the {what} did not pause")
+            if started and (paused["src"] == before["src"] or paused["cap"] == before["cap"]):
+                problems.append(f"{label}: playing did not change both the image and the "
+                                f"caption")
+            before = paused
+        if focus["tag"] == "input" and focus["type"] == "range":
+            lo, hi, val = root.evaluate("r => { const a = document.activeElement; "
+                                        "return [+a.min, +a.max, +a.value]; }")
+            key, back = ("ArrowRight", "ArrowLeft") if val < hi else ("ArrowLeft", "ArrowRight")
+            if hi > lo:
+                page.keyboard.press(key)
+                after = root.evaluate(STATE_JS)
+                if after["frame"] == before["frame"]:
+                    problems.append(f"{label}: {key} on a slider did not step the frame")
+                elif (after["src"] == before["src"]) or (after["cap"] == before["cap"]):
+                    problems.append(f"{label}: {key} on a slider stepped the frame number but "
+                                    f"not both the image and the caption")
+                spoken = root.evaluate(SPOKEN_JS)
+                if spoken["alt"] != (spoken["cap"] or spoken["alt"]):
+                    problems.append(f"{label}: after {key} the image's alt is not the caption")
+                page.keyboard.press(back)
+                if root.evaluate(STATE_JS)["frame"] != before["frame"]:
+                    problems.append(f"{label}: {back} did not step back to the frame before")
+        page.keyboard.press("Tab")
+        focus = root.evaluate(FOCUS_JS)
+    root.evaluate("r => r.previousElementSibling.remove()")
 
 
 def _check_player(page, root, label, problems):
@@ -251,8 +473,14 @@ def test_page_in_browser(name, site, browser):
             problems.append(f"MathJax did not load, {math['n']} formulas left as TeX")
         problems += [f"formula not typeset: {t!r}" for t in math["untypeset"][:5]]
         problems += [f"MathJax error: {t!r}" for t in math["errors"][:5]]
+        if math["mute"]:
+            problems.append(f"{len(math['mute'])} formula(s) without assistive MathML or a "
+                            f"spoken label (a screen reader cannot read them), e.g. "
+                            f"{math['mute'][0]!r}")
         problems += [f"raw TeX in the page text: {t!r}" for t in math["raw"][:5]]
         problems += [f"broken image: {src}" for src in page.evaluate(IMAGES_JS)]
+        _check_alts(page, problems)
+        _run_axe(page, name, problems)
 
         dead = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
         if dead:
@@ -285,14 +513,30 @@ def test_page_in_browser(name, site, browser):
                 page.evaluate("() => { document.querySelectorAll('.toggle-hidden').forEach("
                               "e => e.classList.remove('toggle-hidden')); "
                               "document.querySelectorAll('details').forEach(d => d.open = true); }")
-            _check_player(page, players.nth(i), f"player {i + 1} of {players.count()}", problems)
+            label = f"player {i + 1} of {players.count()}"
+            _check_player(page, players.nth(i), label, problems)
+            _check_player_keyboard(page, players.nth(i), label, problems)
             players.nth(i).screenshot(
                 path=str(SHOTS / f"{name.replace('/', '__')}__player{i + 1}.png"))
+        _check_reflow(page, problems)
 
     finally:
         ctx.close()
     problems += console + failed + [f"request to another host (blocked): {u}" for u in offhost]
     assert not problems, f"{name}.html:\n  " + "\n  ".join(dict.fromkeys(problems))
+
+
+def test_axe_summary(capsys):
+    """The per-rule table of every axe violation found above (any impact), in the output."""
+    with capsys.disabled():
+        print(f"\n\naxe-core {_axe_version()} on {len(AXE_PAGES)} pages (WCAG 2.x A/AA and "
+              f"best-practice rules, experimental included; serious and critical fail the "
+              f"page):\n" + axe_table() + "\n")
+
+
+def _axe_version():
+    lock = json.loads((AXE.parents[2] / "package-lock.json").read_text())
+    return lock["packages"]["node_modules/axe-core"]["version"]
 
 
 # -- the checks themselves, on players made here (no build needed) ---------------------------
@@ -335,3 +579,81 @@ def test_operating_players_finds_a_dead_slider(browser):
     problems = _operate(browser, explorer.player())
     assert problems == [f"copy {i}: moving slider s over its whole range never changed the image "
                         f"or the caption (a dead slider)" for i in (1, 2)]
+
+
+def _draw_both(fig, k, s):
+    fig.add_subplot().plot(range(k * s + 1))
+    return f"k={k}, s={s}"
+
+
+def _player_page(browser, player):
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_content(f"<html lang='en'><head><title>player</title></head><body><main>"
+                     f"<p><a href='#'>a link before the player</a></p>{player._repr_html_()}"
+                     f"</main></body></html>")
+    return page, errors
+
+
+@pytest.mark.parametrize("kind", ["animation", "explorer"])
+def test_player_with_the_keyboard_alone(browser, kind):
+    """Tab reaches the controls, Space plays and pauses, the arrow keys step, focus is visible;
+    the caption is the image's alt and an aria-live region; axe finds no violation at all."""
+    import tconvlib as tc
+
+    if kind == "animation":
+        player = tc.Animation(_draw_bars, 4, figsize=(2, 1.5), title="bars").player()
+    else:
+        player = tc.Explorer(_draw_both, {"k": [1, 2], "s": [1, 2]}, figsize=(2, 1.5)).player()
+    page, errors = _player_page(browser, player)
+    root = page.locator("div.tconv-player")
+    problems = []
+    _check_player_keyboard(page, root, kind, problems)
+    _run_axe(page, f"{kind} player", problems)
+    AXE_TALLY.clear()                      # the table counts the book's pages only
+    AXE_PAGES.clear()
+    page.close()
+    assert problems + errors == []
+
+
+def test_player_keyboard_check_finds_a_player_without_keyboard_support(browser):
+    """The keyboard check fails a player whose caption is mute and whose image alt is fixed."""
+    import tconvlib as tc
+
+    player = tc.Animation(_draw_bars, 3, figsize=(2, 1.5)).player()
+    page, _ = _player_page(browser, player)
+    root = page.locator("div.tconv-player")
+    root.evaluate("r => { r.querySelector('.tconv-caption').removeAttribute('aria-live'); "
+                  "r.querySelector('style').remove(); "
+                  "const i = r.querySelector('img'); new MutationObserver(() => { "
+                  "if (i.alt !== 'frame.png') i.alt = 'frame.png'; })"
+                  ".observe(i, {attributes: true}); i.alt = 'frame.png'; }")
+    problems = []
+    _check_player_keyboard(page, root, "p", problems)
+    page.close()
+    assert 'p: the caption is not an aria-live="polite" region' in problems
+    assert any("is not the caption" in p for p in problems)
+
+
+@pytest.mark.parametrize("alt, bad", [
+    (None, "no alt"), ("", "empty"), ("  ", "empty"),
+    ("../_images/f122b5c0ffee.png", "file path"), ("f122b5c0ffee.png", "file path"),
+    ("_images/plot", "file path"), ("figures\\fig1", "file path"),
+    ("data:image/png;base64,iVBOR", "file path"),
+    ("Two heat maps side by side: the output of a stride-2 transposed convolution shows a "
+     "checkerboard of bright and dark pixels; the resize-convolution output is smooth.", None),
+    ("k = 3, s = 2: output 1/2 of the pixels get two taps", None)])
+def test_alt_text_check(alt, bad):
+    why = alt_problem(alt)
+    assert (why is None) if bad is None else (bad in why)
+
+
+def test_alt_check_catches_a_path_alt_in_a_page(browser):
+    page = browser.new_page()
+    page.set_content('<img src="x.png" alt="../_images/f122b5.png"><img src="y.png" alt="">'
+                     '<img src="z.png" alt="A ramp from dark to bright.">')
+    problems = []
+    _check_alts(page, problems)
+    page.close()
+    assert len(problems) == 2 and "file path" in problems[0] and "empty alt" in problems[1]
