@@ -10,6 +10,9 @@
                                Restart & Run All: store fresh outputs in the chapter notebooks
     python3 tasks.py bench     run the benchmarks in bench/ (ratios against torch; explorer
                                redraw times against 100 ms at p95)
+    python3 tasks.py pdf       the print edition: _build/pdf/book.pdf (with solutions) and
+                               _build/pdf/book-student.pdf (without), from the stored outputs
+                               (installs Debian's TeX packages first when they are missing)
     python3 tasks.py student   the student edition: every chapter without its solutions, run
                                top to bottom, in _build/student/ (notebooks) and
                                _build/student/_build/html/ (HTML)
@@ -115,10 +118,58 @@ def ensure_chromium():
         _say(f"apt-get install chromium failed ({rc}); the browser test will fail")
 
 
+_APT_UPDATED = []
+
+
+def _apt_install(packages, why):
+    """``apt-get install --no-install-recommends`` (root, non-interactive); False if it can't."""
+    apt = shutil.which("apt-get")
+    root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if not (apt and root):
+        _say(f"{why} needs Debian's {' '.join(packages)}, which cannot be installed here (needs "
+             f"root and apt-get): run `sudo apt-get install --no-install-recommends "
+             f"{' '.join(packages)}`")
+        return False
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    if not _APT_UPDATED:
+        subprocess.run([apt, "update", "-q"], env=env, check=False)
+        _APT_UPDATED.append(True)
+    _say(f"installing Debian's {' '.join(packages)} for {why}")
+    rc = subprocess.run([apt, "install", "-y", "-q", "--no-install-recommends", *packages],
+                        env=env).returncode
+    if rc:
+        _say(f"apt-get install failed ({rc}); {why} will fail")
+    return rc == 0
+
+
+def _print_edition():
+    sys.path.insert(0, str(ROOT / "tools"))
+    import print_edition  # noqa: PLC0415 -- standard library only at import time
+    return print_edition
+
+
+def ensure_tex():
+    """Install the print edition's TeX toolchain and poppler-utils if any part is missing
+    (the package list: tools/print_edition.py's APT_PACKAGES, also in the README)."""
+    pe = _print_edition()
+    missing = pe.missing_tools()
+    if missing:
+        _say(f"the print edition needs {', '.join(missing)}")
+        _apt_install(pe.APT_PACKAGES, "the print edition (PDF)")
+
+
+def pdf(extra=()):
+    """The print edition: both PDFs from the stored outputs (tools/print_edition.py)."""
+    ensure_env()
+    ensure_tex()
+    return _run([PY, str(ROOT / "tools" / "print_edition.py"), *extra])
+
+
 def test(extra=()):
     """Every test, in one pytest run so that its summary line counts them all."""
     ensure_env()
     ensure_chromium()
+    ensure_tex()
     return _run([PY, "-m", "pytest", "tests", "tconvlib", "chapters", "--nbval",
                  "--nbval-current-env", "--nbval-cell-timeout=300",
                  "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-ra", *extra])
@@ -146,7 +197,7 @@ def bench(extra=()):
 
 def main(argv):
     tasks = {"book": lambda a: build_book(), "test": test, "execute": execute, "bench": bench,
-             "student": student, "env": lambda a: ensure_env() or 0}
+             "student": student, "pdf": pdf, "env": lambda a: ensure_env() or 0}
     if not argv or argv[0] not in tasks:
         print(__doc__)
         return 2
