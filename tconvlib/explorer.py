@@ -425,7 +425,7 @@ class Player:
         rows = -(-len(images) // columns)
         w_px = max(im.shape[1] for im in images)
         h_px = max(im.shape[0] for im in images)
-        cap_px = int(dpi * 2.6 * 9 / 72)          # room for two lines of 9 pt text
+        cap_px = int(dpi * 3.6 * 9 / 72)          # room for three lines of 9 pt text
         pad = int(dpi * 0.08)
         width = columns * (w_px + pad) + pad
         height = rows * (h_px + cap_px + pad) + pad
@@ -439,9 +439,12 @@ class Player:
             ax.imshow(im, interpolation="nearest")
             ax.set_axis_off()
             label = f"({k + 1}) {self.captions[i]}".strip()
-            chars = max(20, int((w_px / dpi) * 72 / (9 * 0.55)))
+            chars = max(20, int((w_px / dpi) * 72 / (9 * 0.62)))   # monospace, 9 pt
+            lines = textwrap.wrap(label, chars)
+            if len(lines) > 3:
+                lines = lines[:2] + [textwrap.shorten(" ".join(lines[2:]), chars)]
             fig.text(x0 / width, (y0 - im.shape[0] - pad / 3) / height,
-                     "\n".join(textwrap.wrap(label, chars)[:2]), fontsize=9, va="top",
+                     "\n".join(lines), fontsize=9, va="top",
                      ha="left", family="monospace")
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})

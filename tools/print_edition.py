@@ -28,7 +28,7 @@ look at. Step by step (each step is a function the tests reuse):
    that their exercise cells answer "not answered yet", as the stored ones do).
 
 2. :func:`build_pdf` runs ``jupyter-book build --builder pdflatex`` on those sources
-   (XeLaTeX, TeX Gyre fonts, xeCJK with AR PL UMing for the glossary's Chinese terms; see the
+   (XeLaTeX, TeX Gyre fonts, AR PL UMing for the glossary's Chinese terms; see the
    ``latex`` settings in ``_config.yml``) and copies the PDF to ``_build/pdf/``.
 
 3. :func:`render_pages` renders a few pages of each PDF to PNG with ``pdftoppm``.
@@ -58,15 +58,17 @@ OUT = ROOT / "_build" / "pdf"
 EDITIONS = {"instructor": "book.pdf", "student": "book-student.pdf"}
 #: Debian packages of the print build (``apt-get install --no-install-recommends``).
 APT_PACKAGES = ("texlive-xetex", "texlive-latex-recommended", "texlive-fonts-recommended",
-                "tex-gyre", "texlive-lang-cjk", "fonts-arphic-uming", "fonts-dejavu-core",
-                "latexmk", "poppler-utils")
+                "fonts-texgyre", "fonts-arphic-uming", "fonts-dejavu-core",
+                "latexmk", "make", "poppler-utils")
 #: What must exist for the print build (commands, then LaTeX files found by kpsewhich).
-NEEDED_COMMANDS = ("xelatex", "latexmk", "kpsewhich", "pdftotext", "pdfimages", "pdftoppm",
+NEEDED_COMMANDS = ("xelatex", "latexmk", "make", "kpsewhich", "pdftotext", "pdfimages", "pdftoppm",
                    "pdfinfo")
-NEEDED_TEX_FILES = ("xeCJK.sty", "texgyretermes-regular.otf", "fncychap.sty", "polyglossia.sty")
+NEEDED_TEX_FILES = ("ucharclasses.sty", "texgyretermes-regular.otf", "fncychap.sty",
+                    "polyglossia.sty")
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 PLAYER_MARK = "tconv-player"
+TEX_LOG = "\n--- book.log (the last LaTeX pass) ---\n"
 
 
 def missing_tools():
@@ -112,6 +114,9 @@ def html_table_to_markdown(text):
     return head + "\n".join(lines) + "\n"
 
 
+_SHEETS = {}
+
+
 def print_output(output, where):
     """Give one stored output its print face (in place); see the module's docstring."""
     if "text" in output:
@@ -131,7 +136,10 @@ def print_output(output, where):
         if PLAYER_MARK in html:
             from tconvlib.explorer import Player  # noqa: PLC0415
 
-            png = Player.from_html(html).contact_sheet()
+            key = hash(html)
+            if key not in _SHEETS:             # the two editions share their players
+                _SHEETS[key] = Player.from_html(html).contact_sheet()
+            png = _SHEETS[key]
             data["image/png"] = base64.b64encode(png).decode("ascii")
         elif "<table" in html:
             data["text/markdown"] = html_table_to_markdown(html)
@@ -245,7 +253,7 @@ def build_pdf(edition, src=None):
     log = proc.stdout + proc.stderr
     latex = src / "_build" / "latex"
     if (latex / "book.log").exists():
-        log += "\n--- book.log ---\n" + (latex / "book.log").read_text(errors="replace")
+        log += TEX_LOG + (latex / "book.log").read_text(errors="replace")
     built = latex / "book.pdf"
     target = OUT / EDITIONS[edition]
     if proc.returncode == 0 and built.exists():
@@ -255,9 +263,12 @@ def build_pdf(edition, src=None):
 
 def latex_problems(log):
     """Lines of a build log that mean something is missing from the printed page."""
+    sphinx_log, _, tex_log = log.partition(TEX_LOG)
+    sphinx = [line for line in sphinx_log.splitlines() if "WARNING:" in line]
+    # the final LaTeX pass: references resolved, every character in some font
     bad = re.compile(r"Missing character|LaTeX Warning: (Reference|Citation|Hyper reference)"
-                     r"|undefined references|Sphinx .*WARNING|^WARNING:| WARNING: ")
-    return [line for line in log.splitlines() if bad.search(line)]
+                     r"|There were undefined references|Font shape .* undefined")
+    return sphinx + [line for line in tex_log.splitlines() if bad.search(line)]
 
 
 # -- 3. pages to look at -----------------------------------------------------------------------
