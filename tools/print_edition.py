@@ -68,6 +68,9 @@ NEEDED_TEX_FILES = ("ucharclasses.sty", "texgyretermes-regular.otf", "fncychap.s
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 PLAYER_MARK = "tconv-player"
+PRINT_ROOT = "print_edition_root"
+FRONT_MATTER = "Front matter"
+ABOUT = "About this book"
 TEX_LOG = "\n--- book.log (the last LaTeX pass) ---\n"
 
 
@@ -202,10 +205,21 @@ def write_sources(edition, dest=None):
     toc_text = (ROOT / "_toc.yml").read_text(encoding="utf-8")
     if student:
         toc_text = se._student_toc(toc_text)
-    (dest / "_toc.yml").write_text(toc_text, encoding="utf-8")
     (dest / "_config.yml").write_text(
         _config((ROOT / "_config.yml").read_text(encoding="utf-8"), edition), encoding="utf-8")
     config = yaml.safe_load((dest / "_config.yml").read_text(encoding="utf-8"))
+    toc = yaml.safe_load(toc_text)
+    pages = se._toc_files(toc)
+    # LaTeX drops the root page's title and turns its sections into chapters before the first
+    # part; in print, the landing page is an unnumbered chapter of its own ("About this book")
+    # and the root is an empty page whose title is the book's (PRINT_ROOT)
+    front = {"caption": FRONT_MATTER, "chapters": [{"file": toc["root"]}]}
+    print_toc = {"format": toc.get("format", "jb-book"), "root": PRINT_ROOT,
+                 "parts": [front] + toc.get("parts", [])}
+    (dest / "_toc.yml").write_text(yaml.safe_dump(print_toc, sort_keys=False,
+                                                  allow_unicode=True), encoding="utf-8")
+    (dest / f"{PRINT_ROOT}.md").write_text(f"# {config.get('title', 'Book')}\n",
+                                           encoding="utf-8")
     for bib in config.get("bibtex_bibfiles", []):
         shutil.copy2(ROOT / bib, dest / bib)
     for extra in ("_static", "images"):
@@ -217,7 +231,7 @@ def write_sources(edition, dest=None):
             continue
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, dest / rel)
-    for page in se._toc_files(yaml.safe_load(toc_text)):
+    for page in pages:
         src = se._page_path(page)
         rel = src.relative_to(ROOT)
         target = dest / rel
@@ -230,6 +244,11 @@ def write_sources(edition, dest=None):
             text = src.read_text(encoding="utf-8")
             if student:
                 text = se.strip_markdown_text(text, str(rel))
+            if page == toc["root"]:
+                text = re.sub(r"^# .*$", f"# {ABOUT}", text, count=1, flags=re.M)
+                # the map of the book is the PDF's table of contents
+                text = re.sub(r"^(##+ [^\n]*\n\s*)?```\{tableofcontents\}\s*\n```\s*\n", "",
+                              text, flags=re.M)
             target.write_text(text, encoding="utf-8")
     return dest
 
@@ -239,26 +258,62 @@ def write_sources(edition, dest=None):
 def build_pdf(edition, src=None):
     """Build one edition's PDF from its sources; returns ``(returncode, log, pdf_path)``.
 
+    Sphinx writes the LaTeX (``jupyter-book build --builder latex``), :func:`patch_tex` adds
+    the parts and the HTML's chapter numbering, and ``make`` (latexmk, XeLaTeX) typesets it.
     The PDF is copied to ``_build/pdf/book.pdf`` or ``_build/pdf/book-student.pdf``; the
     LaTeX sources and log stay in ``<src>/_build/latex/``.
     """
+    import yaml  # noqa: PLC0415
+
     src = Path(src) if src else OUT / edition
     jb = Path(sys.executable).with_name("jupyter-book")
     env = dict(os.environ)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env.pop("MPLBACKEND", None)
     shutil.rmtree(src / "_build", ignore_errors=True)
-    proc = subprocess.run([str(jb), "build", str(src), "--builder", "pdflatex"],
+    target = OUT / EDITIONS[edition]
+    target.unlink(missing_ok=True)
+    proc = subprocess.run([str(jb), "build", str(src), "--builder", "latex"],
                           capture_output=True, text=True, env=env, cwd=src)
     log = proc.stdout + proc.stderr
     latex = src / "_build" / "latex"
+    if proc.returncode or not (latex / "book.tex").exists():
+        return proc.returncode or 1, log, target
+    toc = yaml.safe_load((src / "_toc.yml").read_text(encoding="utf-8"))
+    tex = latex / "book.tex"
+    tex.write_text(patch_tex(tex.read_text(encoding="utf-8"), toc), encoding="utf-8")
+    make = subprocess.run(["make"], capture_output=True, text=True, env=env, cwd=latex)
+    log += make.stdout + make.stderr
     if (latex / "book.log").exists():
         log += TEX_LOG + (latex / "book.log").read_text(errors="replace")
     built = latex / "book.pdf"
-    target = OUT / EDITIONS[edition]
-    if proc.returncode == 0 and built.exists():
+    if make.returncode == 0 and built.exists():
         shutil.copy2(built, target)
-    return proc.returncode, log, target
+    return make.returncode, log, target
+
+
+def patch_tex(tex, toc):
+    """Sphinx's LaTeX with the book's structure: ``\\part`` for each part of the table of
+    contents, and chapters numbered as in the HTML (numbered parts count on from 1; the front
+    matter, appendices and back matter are unnumbered)."""
+    for part in toc["parts"]:
+        first = part["chapters"][0]["file"]
+        label = r"\label{\detokenize{" + first + "::doc}}"
+        at = tex.find(label)
+        if at < 0:
+            raise ValueError(f"book.tex has no chapter for {first!r}")
+        start = tex.rfind(r"\chapter{", 0, at)
+        depth = 2 if part.get("numbered") else -1
+        head = f"\\setcounter{{secnumdepth}}{{{depth}}}\n"
+        if part["caption"] != FRONT_MATTER:
+            head += (f"\\part*{{{_tex_escape(part['caption'])}}}\n"
+                     f"\\addcontentsline{{toc}}{{part}}{{{_tex_escape(part['caption'])}}}\n")
+        tex = tex[:start] + head + tex[start:]
+    return tex
+
+
+def _tex_escape(text):
+    return re.sub(r"([#$%&_{}])", r"\\\1", text)
 
 
 def latex_problems(log):
