@@ -363,7 +363,7 @@ class Player:
         controls = {n: (list(labels), labels[0])
                     for n, labels in zip(names, data["labels"])}
         player = cls(html.unescape(title.group(1)) if title else "", controls, data["frames"],
-                     data["captions"], play="tconv-play" in text,
+                     data["captions"], play='class="tconv-play"' in text,
                      interval_ms=data.get("interval", 600))
         first = re.search(r'data-frame="(\d+)"', text)
         player._first = int(first.group(1)) if first else 0
@@ -403,7 +403,7 @@ class Player:
                 if i not in picks and self.frames[i]:
                     picks.append(i)
         picks = [i for i in picks if self.frames[i]] or drawn[:1]
-        return sorted(picks[:n]) if len(picks) > n else [picks[0]] + sorted(picks[1:])
+        return [picks[0]] + sorted(picks[1:n])
 
     def contact_sheet(self, n=6, columns=2, dpi=150):
         """PNG bytes of the print face: :meth:`print_frames` in a grid, each under its caption.
