@@ -411,6 +411,20 @@ class Player:
         Frames keep their own pixels (one frame pixel per sheet pixel) and the sheet is saved at
         ``dpi``, so a frame drawn at 72 dpi for the HTML prints at ``dpi`` when the sheet is
         shown at its natural size (or sharper, when scaled down to the text width).
+
+        Examples
+        --------
+        >>> def draw(fig, k):
+        ...     fig.add_subplot().plot(range(k))
+        ...     return f"k = {k}"
+        >>> player = Explorer(draw, {"k": [2, 3, 4]}).player()
+        >>> player.print_frames()              # the opening frame, then the extremes
+        [1, 0, 2]
+        >>> again = Player.from_html(player._repr_html_())   # from a notebook's stored HTML
+        >>> again.print_frames(), again.captions == player.captions
+        ([1, 0, 2], True)
+        >>> again.contact_sheet()[:4]
+        b'\\x89PNG'
         """
         from matplotlib.figure import Figure   # not pyplot: no inline display
         from matplotlib.image import imread
