@@ -235,11 +235,13 @@ def test_every_chapter_title_in_order_and_numbered_as_in_html(pdfs, edition):
     contents = "\n".join(pages_of(pdf)[:contents_end(pdf) + 1]).replace("\u2019", "'")
     lines = [" ".join(line.split()) for line in contents.splitlines()]
     numbers = numbered_pages()
+    at = 0
     for page in pages:
         name = " ".join(title(page).split())
-        entry = next((line for line in lines if line.endswith(name) or
-                      re.sub(r"[ .]+\d+$", "", line).endswith(name)), None)
-        assert entry, f"{name!r} is not in the PDF's table of contents"
+        hit = next((i for i in range(at, len(lines))
+                    if re.sub(r"[ .]+\d+$", "", lines[i]).endswith(name)), None)
+        assert hit is not None, f"{name!r} is not in the PDF's table of contents (in order)"
+        entry, at = lines[hit], hit + 1
         number = numbers.get(page)
         want = name if number is None else f"{number} {name}"
         assert re.sub(r"[ .]+\d+$", "", entry) == want, \

@@ -309,6 +309,8 @@ def patch_tex(tex, toc):
             head += (f"\\part*{{{_tex_escape(part['caption'])}}}\n"
                      f"\\addcontentsline{{toc}}{{part}}{{{_tex_escape(part['caption'])}}}\n")
         tex = tex[:start] + head + tex[start:]
+    # Sphinx names the contents after the first toctree caption
+    tex = re.sub(r"(\\renewcommand\{\\contentsname\})\{[^}]*\}", r"\1{Contents}", tex)
     return tex
 
 
