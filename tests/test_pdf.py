@@ -116,13 +116,33 @@ def solutions(nb):
     return found
 
 
+_PUBLIC = []
+
+
+def public_text():
+    """Everything of the book outside the solutions (every chapter's kept sources and outputs,
+    every page), squashed: a solution's distinctive text must be found nowhere in it."""
+    if not _PUBLIC:
+        parts = []
+        for path in se.chapter_notebooks():
+            nb = json.loads(path.read_text(encoding="utf-8"))
+            for cell, role, kept in se.split_cells(nb):
+                if role != "solution":
+                    parts.append(kept)
+                    parts += [pe._text(o.get("text", "")) + pe._text(
+                        o.get("data", {}).get("text/plain", "")) for o in cell.get("outputs", [])]
+        for page in toc_pages(student=True):
+            if page_source(page).suffix == ".md":
+                parts.append(se.strip_markdown_text(page_source(page).read_text(encoding="utf-8")))
+        _PUBLIC.append(squash("\n".join(parts)))
+    return _PUBLIC[0]
+
+
 def distinctive(nb, n=5):
     """Per solution, up to ``n`` of its sentences (then code lines), squashed (see
     :func:`squash`), that nothing outside the solutions contains: the longest pieces of prose
     between formulas and code spans first (those print differently from their source)."""
-    public = squash("\n".join(kept for _, role, kept in se.split_cells(nb) if role != "solution"))
-    public += squash("\n".join(pe._text(o.get("text", "")) for c, role, _ in se.split_cells(nb)
-                               if role != "solution" for o in c.get("outputs", [])))
+    public = public_text()
     picks = []
     for solution in solutions(nb):
         prose = " ".join(t for kind, t in solution if kind == "prose")
@@ -185,10 +205,11 @@ def _flat(text):
 
 
 def contents_end(pdf):
-    """0-based index of the last page of the table of contents (the first page, after the
-    title pages, that lists the last page of the book's table of contents)."""
+    """0-based index of the last page of the table of contents: from the first page that names
+    the first chapter (the contents do, before the chapter), the first that names the last."""
     texts = [_flat(p) for p in pages_of(pdf)]
-    first = next(i for i, t in enumerate(texts) if "Contents" in t or "CONTENTS" in t)
+    first_title = _flat(title(toc_pages()[0]))
+    first = next(i for i, t in enumerate(texts) if first_title in t)   # a page of contents
     last_title = _flat(title(toc_pages()[-1]))
     return next(i for i in range(first, len(texts)) if last_title in texts[i])
 
