@@ -4,8 +4,9 @@
     python3 tasks.py book      build the HTML book into _build/html
     python3 tasks.py test      run every test: unit tests and doctests, nbval (strict) on every
                                chapter, the book build with warnings as errors, and every page
-                               of the built book in headless chromium, offline (installs
-                               Debian's chromium first when /usr/bin/chromium is missing)
+                               of the built book in headless chromium, offline, and both
+                               PDFs of the print edition (installs Debian's chromium and the
+                               print edition's TeX packages first when they are missing)
     python3 tasks.py execute [NOTEBOOK ...]
                                Restart & Run All: store fresh outputs in the chapter notebooks
     python3 tasks.py bench     run the benchmarks in bench/ (ratios against torch; explorer
