@@ -214,13 +214,21 @@ def contents_end(pdf):
     return next(i for i in range(first, len(texts)) if last_title in texts[i])
 
 
+def _opens_chapter(page_text, name):
+    """Whether a page opens the chapter titled ``name``: it starts with the title in capitals,
+    after "CHAPTER <number>" when the chapter is numbered (running heads never do)."""
+    head = page_text.upper()
+    name = name.upper()
+    return head.startswith(name) or bool(re.match(r"CHAPTER [A-Z-]+ " + re.escape(name), head))
+
+
 def chapter_start_pages(pdf, pages):
     """0-based index of the page where each page of ``pages`` starts (after the contents)."""
     texts = [_flat(p) for p in pages_of(pdf)]
     starts, at = [], contents_end(pdf) + 1
     for page in pages:
         name = _flat(title(page))
-        hit = next((i for i in range(at, len(texts)) if name in texts[i]), None)
+        hit = next((i for i in range(at, len(texts)) if _opens_chapter(texts[i], name)), None)
         assert hit is not None, f"{pdf.name}: the chapter {name!r} ({page}) is not printed " \
                                 f"after page {at + 1}"
         starts.append(hit)
@@ -252,10 +260,14 @@ def test_every_chapter_title_in_order_and_numbered_as_in_html(pdfs, edition):
         assert "instructors_guide" not in pages
     starts = chapter_start_pages(pdf, pages)
     assert starts == sorted(starts)
+    numbers = numbered_pages()
+    texts = [_flat(p) for p in pages_of(pdf)]
+    for page, start in zip(pages, starts):           # "CHAPTER ONE" exactly where numbered
+        assert texts[start].upper().startswith("CHAPTER ") == (numbers.get(page) is not None), \
+            f"{page}: numbered {numbers.get(page)} in the HTML; its first page: {texts[start][:80]}"
     # the table of contents: "N Title" for a chapter numbered N in the HTML, "Title" otherwise
     contents = "\n".join(pages_of(pdf)[:contents_end(pdf) + 1]).replace("\u2019", "'")
     lines = [" ".join(line.split()) for line in contents.splitlines()]
-    numbers = numbered_pages()
     at = 0
     for page in pages:
         name = " ".join(title(page).split())
