@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -379,6 +380,7 @@ def test_every_figure_is_printed(pdfs, edition):
 def test_pages_rendered_for_a_person(pdfs):
     """A few pages of each edition as PNG in _build/pdf/pages/ (to look at, not compared)."""
     out = pe.OUT / "pages"
+    shutil.rmtree(out, ignore_errors=True)
     for edition in EDITIONS:
         pdf = ok(pdfs, edition)
         pages = toc_pages(student=edition == "student")

@@ -356,6 +356,7 @@ def main(argv):
               f"{' '.join(APT_PACKAGES)} (python3 tasks.py pdf does, as root)")
         return 1
     OUT.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(OUT / "pages", ignore_errors=True)
     rc = 0
     for edition in editions:
         start = time.perf_counter()
