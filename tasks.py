@@ -5,9 +5,10 @@
     python3 tasks.py test      run every test: unit tests and doctests, nbval (strict) on every
                                chapter, the book build with warnings as errors, and every page
                                of the built book in headless chromium, offline, with an
-                               axe-core accessibility audit (installs Debian's chromium when
-                               /usr/bin/chromium is missing, and axe-core by `npm ci` in
-                               tests/a11y when its node_modules is missing); then nbval a
+                               axe-core accessibility audit, and both PDFs of the print edition
+                               (installs Debian's chromium and the print edition's TeX
+                               packages when missing, and axe-core by `npm ci` in tests/a11y
+                               when its node_modules is missing); then nbval a
                                second time on every chapter with the CPU restricted to AVX2
                                kernels and one thread (see nbval_restricted)
     python3 tasks.py nbval-restricted [NOTEBOOK ...]
@@ -16,6 +17,9 @@
                                Restart & Run All: store fresh outputs in the chapter notebooks
     python3 tasks.py bench     run the benchmarks in bench/ (ratios against torch; explorer
                                redraw times against 100 ms at p95)
+    python3 tasks.py pdf       the print edition: _build/pdf/book.pdf (with solutions) and
+                               _build/pdf/book-student.pdf (without), from the stored outputs
+                               (installs Debian's TeX packages first when they are missing)
     python3 tasks.py student   the student edition: every chapter without its solutions, run
                                top to bottom, in _build/student/ (notebooks) and
                                _build/student/_build/html/ (HTML)
@@ -164,12 +168,60 @@ def ensure_axe():
         _say(f"npm ci failed ({rc}); the browser test will fail")
 
 
+_APT_UPDATED = []
+
+
+def _apt_install(packages, why):
+    """``apt-get install --no-install-recommends`` (root, non-interactive); False if it can't."""
+    apt = shutil.which("apt-get")
+    root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if not (apt and root):
+        _say(f"{why} needs Debian's {' '.join(packages)}, which cannot be installed here (needs "
+             f"root and apt-get): run `sudo apt-get install --no-install-recommends "
+             f"{' '.join(packages)}`")
+        return False
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    if not _APT_UPDATED:
+        subprocess.run([apt, "update", "-q"], env=env, check=False)
+        _APT_UPDATED.append(True)
+    _say(f"installing Debian's {' '.join(packages)} for {why}")
+    rc = subprocess.run([apt, "install", "-y", "-q", "--no-install-recommends", *packages],
+                        env=env).returncode
+    if rc:
+        _say(f"apt-get install failed ({rc}); {why} will fail")
+    return rc == 0
+
+
+def _print_edition():
+    sys.path.insert(0, str(ROOT / "tools"))
+    import print_edition  # noqa: PLC0415 -- standard library only at import time
+    return print_edition
+
+
+def ensure_tex():
+    """Install the print edition's TeX toolchain and poppler-utils if any part is missing
+    (the package list: tools/print_edition.py's APT_PACKAGES, also in the README)."""
+    pe = _print_edition()
+    missing = pe.missing_tools()
+    if missing:
+        _say(f"the print edition needs {', '.join(missing)}")
+        _apt_install(pe.APT_PACKAGES, "the print edition (PDF)")
+
+
+def pdf(extra=()):
+    """The print edition: both PDFs from the stored outputs (tools/print_edition.py)."""
+    ensure_env()
+    ensure_tex()
+    return _run([PY, str(ROOT / "tools" / "print_edition.py"), *extra])
+
+
 def test(extra=()):
     """Every test, in one pytest run so that its summary line counts them all; then nbval once
     more under RESTRICTED_CPU. Fails if either run fails (both always run)."""
     ensure_env()
     ensure_chromium()
     ensure_axe()
+    ensure_tex()
     rc = _run([PY, "-m", "pytest", "tests", "tconvlib", "chapters", "--nbval",
                "--nbval-current-env", "--nbval-cell-timeout=300",
                "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-ra", *extra])
@@ -202,7 +254,7 @@ def bench(extra=()):
 
 def main(argv):
     tasks = {"book": lambda a: build_book(), "test": test, "execute": execute, "bench": bench,
-             "student": student, "env": lambda a: ensure_env() or 0,
+             "student": student, "pdf": pdf, "env": lambda a: ensure_env() or 0,
              "nbval-restricted": nbval_restricted}
     if not argv or argv[0] not in tasks:
         print(__doc__)

@@ -364,6 +364,130 @@ class Player:
         spec = ", ".join(f"{n}={list(v)}" for n, (v, _) in self.controls.items())
         return f"<static player {self.title!r}: {len(self.frames)} frames over {spec}>"
 
+    # -- the print face (PDF): a few frames side by side, as one PNG ---------------------------
+    @classmethod
+    def from_html(cls, text):
+        """Rebuild a player from its stored HTML (what a notebook keeps of :meth:`_repr_html_`).
+
+        Only the JSON payload the player's script reads is used (frames, captions, value labels),
+        plus the ``data-frame`` and ``data-control`` attributes when present, so the print face
+        can be drawn from a notebook's stored outputs without running it again. Raises
+        ``ValueError`` if ``text`` holds no player.
+        """
+        import re
+
+        m = re.search(r'<script type="application/json">(.*?)</script>', text, flags=re.S)
+        if "tconv-player" not in text or not m:
+            raise ValueError("text holds no static player (no tconv-player JSON payload)")
+        data = json.loads(m.group(1).replace("<\\/", "</"))
+        names = [html.unescape(n) for n in re.findall(r'data-control="([^"]*)"', text)]
+        if len(names) != len(data["sizes"]):
+            names = [f"control{i}" for i in range(len(data["sizes"]))]
+        title = re.search(r'<div style="font-weight:600[^"]*">(.*?)</div>', text, flags=re.S)
+        controls = {n: (list(labels), labels[0])
+                    for n, labels in zip(names, data["labels"])}
+        player = cls(html.unescape(title.group(1)) if title else "", controls, data["frames"],
+                     data["captions"], play='class="tconv-play"' in text,
+                     interval_ms=data.get("interval", 600))
+        first = re.search(r'data-frame="(\d+)"', text)
+        player._first = int(first.group(1)) if first else 0
+        return player
+
+    def print_frames(self, n=6):
+        """Indices of at most ``n`` frames that show what the player does, in player order.
+
+        An animation (a Play button): evenly spaced frames from the first to the last. An
+        explorer: the opening frame, then each control at its smallest and largest value with
+        the others as they open. Frames with nothing drawn are skipped.
+        """
+        drawn = [i for i, f in enumerate(self.frames) if f]
+        if not drawn:
+            return []
+        if self.play:
+            if len(drawn) <= n:
+                return drawn
+            return sorted({drawn[round(j * (len(drawn) - 1) / (n - 1))] for j in range(n)})
+        first = getattr(self, "_first", None)
+        if first is None:
+            first = self._index({k: d for k, (_, d) in self.controls.items()})
+        sizes = [len(v) for v, _ in self.controls.values()]
+        digits = []
+        rest = first
+        for size in reversed(sizes):
+            digits.insert(0, rest % size)
+            rest //= size
+        picks = [first]
+        for c, size in enumerate(sizes):
+            for value in (0, size - 1):
+                d = list(digits)
+                d[c] = value
+                i = 0
+                for size_, digit in zip(sizes, d):
+                    i = i * size_ + digit
+                if i not in picks and self.frames[i]:
+                    picks.append(i)
+        picks = [i for i in picks if self.frames[i]] or drawn[:1]
+        return [picks[0]] + sorted(picks[1:n])
+
+    def contact_sheet(self, n=6, columns=2, dpi=150):
+        """PNG bytes of the print face: :meth:`print_frames` in a grid, each under its caption.
+
+        Frames keep their own pixels (one frame pixel per sheet pixel) and the sheet is saved at
+        ``dpi``, so a frame drawn at 72 dpi for the HTML prints at ``dpi`` when the sheet is
+        shown at its natural size (or sharper, when scaled down to the text width).
+
+        Examples
+        --------
+        >>> def draw(fig, k):
+        ...     fig.add_subplot().plot(range(k))
+        ...     return f"k = {k}"
+        >>> player = Explorer(draw, {"k": [2, 3, 4]}).player()
+        >>> player.print_frames()              # the opening frame, then the extremes
+        [1, 0, 2]
+        >>> again = Player.from_html(player._repr_html_())   # from a notebook's stored HTML
+        >>> again.print_frames(), again.captions == player.captions
+        ([1, 0, 2], True)
+        >>> again.contact_sheet()[:4]
+        b'\\x89PNG'
+        """
+        from matplotlib.figure import Figure   # not pyplot: no inline display
+        from matplotlib.image import imread
+        import textwrap
+
+        picks = self.print_frames(n)
+        if not picks:
+            raise ValueError(f"player {self.title!r} has no drawn frame to print")
+        images = [imread(io.BytesIO(base64.b64decode(self.frames[i])), format="png")
+                  for i in picks]
+        columns = max(1, min(columns, len(images)))
+        rows = -(-len(images) // columns)
+        w_px = max(im.shape[1] for im in images)
+        h_px = max(im.shape[0] for im in images)
+        cap_px = int(dpi * 3.6 * 9 / 72)          # room for three lines of 9 pt text
+        pad = int(dpi * 0.08)
+        width = columns * (w_px + pad) + pad
+        height = rows * (h_px + cap_px + pad) + pad
+        fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi)
+        for k, (i, im) in enumerate(zip(picks, images)):
+            r, c = divmod(k, columns)
+            x0 = pad + c * (w_px + pad)
+            y0 = height - pad - r * (h_px + cap_px + pad)
+            ax = fig.add_axes([x0 / width, (y0 - im.shape[0]) / height,
+                               im.shape[1] / width, im.shape[0] / height])
+            ax.imshow(im, interpolation="nearest")
+            ax.set_axis_off()
+            label = f"({k + 1}) {self.captions[i]}".strip()
+            chars = max(20, int((w_px / dpi) * 72 / (9 * 0.62)))   # monospace, 9 pt
+            lines = textwrap.wrap(label, chars)
+            if len(lines) > 3:
+                lines = lines[:2] + [textwrap.shorten(" ".join(lines[2:]), chars)]
+            fig.text(x0 / width, (y0 - im.shape[0] - pad / 3) / height,
+                     "\n".join(lines), fontsize=9, va="top",
+                     ha="left", family="monospace")
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+        return buf.getvalue()
+
     def _index(self, params):
         i = 0
         for name, (values, _) in self.controls.items():
