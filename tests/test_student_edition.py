@@ -5,15 +5,24 @@
 2. Leak test, for every chapter: the student notebook has the same exercises and no solution
    directive, tag, solution code, solution prose or stored output of a solution cell, and no
    checker call whose argument is the right answer.
-3. Run test, for every chapter: the student notebook runs top to bottom in a fresh kernel, and
-   every checker call in it answers "not answered yet" / "not implemented yet" (never
-   "correct").
-4. The student HTML builds (warnings are errors) from the executed notebooks, without
-   re-executing them, and its pages contain no solution either.
+3. Run test, for every chapter: the student notebook runs top to bottom, and every checker call
+   in it answers "not answered yet" / "not implemented yet" (never "correct").
+4. The student HTML builds (warnings are errors) and its pages contain no solution either.
+
+The notebooks are executed once per test run (by nbval, on the instructor's chapters), not once
+more here. A student notebook is the instructor's notebook minus whole solution cells, and each
+kept cell is the same cell with the same id, so its outputs are the instructor's stored outputs
+(which nbval proves equal a fresh run) *provided no kept cell depends on a solution cell*. That
+proviso is checked statically: no name that only a removed solution cell defines is read by a
+kept code cell after it. ``TCONV_STUDENT_EXECUTE=1`` executes the student notebooks for real
+instead (``python3 tasks.py student`` always does).
 """
 
+import ast
+import builtins
 import copy
 import json
+import os
 
 import pytest
 from bs4 import BeautifulSoup
@@ -131,15 +140,89 @@ def edition(tmp_path_factory):
 _RUNS = {}
 
 
+def _python(src):
+    """A cell's source as Python: IPython magics and shell lines become comments."""
+    return "\n".join("#" + line if line.lstrip().startswith(("%", "!")) else line
+                     for line in src.splitlines())
+
+
+def _names(src):
+    """(names the cell reads before defining them, names it defines) of one code cell."""
+    tree = ast.parse(_python(src))
+    defined, read = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (defined if isinstance(node.ctx, (ast.Store, ast.Del)) else read).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defined.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            defined.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.arg):
+            defined.add(node.arg)
+    return read, defined
+
+
+def solution_dependencies(nb):
+    """Kept code cells that read a name only a removed solution cell defined before them:
+    ``[(cell index, name)]``. Empty when the student notebook runs like the instructor's."""
+    kept_defs, solution_defs, problems = set(dir(builtins)), set(), []
+    for index, (cell, role, _) in enumerate(se.split_cells(nb)):
+        if cell["cell_type"] != "code":
+            continue
+        read, defined = _names(source(cell))
+        if role == "solution":
+            solution_defs |= defined - kept_defs
+            continue
+        problems += [(index, name)
+                     for name in sorted((read - defined) & solution_defs - kept_defs)]
+        kept_defs |= defined
+    return problems
+
+
+def _with_stored_outputs(path, stem):
+    """The written student notebook with each kept cell's outputs from the instructor's."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    stored = {c.get("id"): c for c in instructor(stem)["cells"] if c["cell_type"] == "code"}
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            original = stored[cell["id"]]
+            cell["outputs"] = copy.deepcopy(original.get("outputs", []))
+            cell["execution_count"] = original.get("execution_count")
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return nb
+
+
 def run_student(edition, stem):
-    """Execute a student notebook once (cached); returns (notebook, error or None)."""
+    """The student notebook with its outputs (cached); returns (notebook, error or None).
+
+    Outputs are the instructor's stored ones (see the module docstring), unless
+    ``TCONV_STUDENT_EXECUTE=1`` asks for a real execution in a fresh kernel."""
     if stem not in _RUNS:
         path = edition / "chapters" / f"{stem}.ipynb"
         try:
-            _RUNS[stem] = (se.execute(path), None)
+            if os.environ.get("TCONV_STUDENT_EXECUTE") == "1":
+                _RUNS[stem] = (se.execute(path), None)
+            else:
+                problems = solution_dependencies(instructor(stem))
+                if problems:
+                    raise RuntimeError(f"kept cells read names defined only by solution "
+                                       f"cells (cell index, name): {problems}")
+                _RUNS[stem] = (_with_stored_outputs(path, stem), None)
         except Exception as exc:  # reported by the run test, with the cell's error
             _RUNS[stem] = (json.loads(path.read_text(encoding="utf-8")), exc)
     return _RUNS[stem]
+
+
+def test_a_kept_cell_that_needs_a_solution_is_caught():
+    nb = notebook(md("```{solution-start} ex-a\n:class: dropdown\n```"),
+                  code("secret = 42"),
+                  md("```{solution-end}\n```"),
+                  code("print(secret)"), code("import numpy as np\nx = np.ones(3)"),
+                  code("%matplotlib inline\nprint(x, len(x))"),
+                  code("secret = 7\nprint(secret)"))           # defines before it reads: fine
+    assert solution_dependencies(nb) == [(3, "secret")]
+    nb["cells"].insert(3, code("secret = 1"))          # defined again by a kept cell: fine
+    assert solution_dependencies(nb) == []
 
 
 def instructor(stem):
