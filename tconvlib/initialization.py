@@ -32,7 +32,10 @@ second moment ``E[x**2]``, every product in the sum is uncorrelated with the oth
     \\operatorname{Var}(y_o) = (C_\\text{in}/g)\\, n_{o \\bmod s}\\, \\sigma_w^2\\, E[x^2].
 
 :func:`he_init_` chooses, tap by tap, the standard deviation that makes this ``gain**2 E[x**2]``
-for *every* phase (the He recipe with the fan-in of the tap's own phase); ``per_phase=False``
+for every phase that receives a tap (the He recipe with the fan-in of the tap's own phase). With
+*holes* (``k < s``, or ``gcd(d, s) > 1``, on some axis) some phases receive no tap: their output
+is 0 whatever the weights, and no initialization can change that; :func:`he_std` and
+:func:`he_init_` accept such layers and give the other phases ``gain**2 E[x**2]``. ``per_phase=False``
 uses the mean fan-in ``(C_in/g) k_H k_W / (s_H s_W)`` instead (right on average, uneven across
 phases). :func:`bilinear_kernel` and :func:`bilinear_init_` set a transposed convolution to
 bilinear upsampling, as FCN does.
@@ -201,8 +204,9 @@ def he_std(kernel_size, stride, padding=0, dilation=1, *, in_channels=1, groups=
     gain : float
         ``sqrt(2)`` before a ReLU (He et al.), 1 for a linear layer.
     per_phase : bool
-        True: tap ``a`` gets ``gain / sqrt(fan_in of its phase)``, so every interior phase has
-        output variance ``gain**2 * E[x**2]``. False: every tap gets
+        True: tap ``a`` gets ``gain / sqrt(fan_in of its phase)``, so every interior phase that
+        receives a tap has output variance ``gain**2 * E[x**2]``; phases without taps (holes:
+        ``k < s`` or ``gcd(d, s) > 1`` on some axis) have output 0 whatever the weights. False: every tap gets
         ``gain / sqrt(mean fan-in)`` with mean fan-in ``(C_in/groups) * prod(k) / prod(s)``,
         which holds for any kernel size, stride, padding and dilation (right on average over
         the phases, uneven between them).
@@ -215,6 +219,8 @@ def he_std(kernel_size, stride, padding=0, dilation=1, *, in_channels=1, groups=
     --------
     >>> he_std(3, 2, in_channels=2, gain=1.0, dims=1) ** 2   # tap variances 1/4, 1/2, 1/4
     array([0.25, 0.5 , 0.25])
+    >>> he_std(2, 3, gain=1.0, dims=1) ** 2      # k < s: phase 2 has no tap (a hole, output 0)
+    array([1., 1.])
     """
     dims = _dims(dims)
     g = _nonneg_float("gain", gain)
@@ -234,6 +240,10 @@ def he_std(kernel_size, stride, padding=0, dilation=1, *, in_channels=1, groups=
 def he_init_(weight, stride, padding=0, dilation=1, *, groups=1, gain=math.sqrt(2.0),
              per_phase=True, generator=None):
     """Fill a transposed-conv weight in place with the He-style init (normal, zero mean).
+
+    Every interior output phase that receives a tap gets variance ``gain**2 * E[x**2]``; with
+    holes (``k < s`` or ``gcd(d, s) > 1`` on some axis) the phases without taps output 0
+    whatever the weights (see :func:`he_std`).
 
     Parameters
     ----------

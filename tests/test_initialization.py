@@ -305,3 +305,28 @@ def test_he_init_keeps_forward_torch_kaiming_keeps_backward():
     assert ratios["he"][1] == pytest.approx(2.0 * c_out * s * s / c_in, rel=0.1)
     assert ratios["kaiming"][1] == pytest.approx(2.0, rel=0.1)            # backward kept
     assert ratios["kaiming"][0] == pytest.approx(2.0 * c_in / (c_out * s * s), rel=0.1)
+
+
+@pytest.mark.parametrize("k, s, d, n_holes", [(2, 3, 1, 5), (3, 2, 2, 3), (1, 2, 1, 3),
+                                              (3, 4, 2, 12)])
+def test_he_init_with_holes_gives_reached_phases_the_target_and_holes_zero(k, s, d, n_holes):
+    """k < s or gcd(d, s) > 1: phases without taps output exactly 0, the others gain**2."""
+    c = 32
+    w = tc.he_init_(torch.empty(c, c, k, k, dtype=torch.float64), s, dilation=d,
+                    generator=torch.Generator().manual_seed(0))
+    x = torch.randn(32, c, 12, 12, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
+    y = F.conv_transpose2d(x, w, stride=s, dilation=d)
+    v = tc.phase_means(y ** 2, s, border=s * math.ceil(d * (k - 1) / s))
+    empty = tc.phase_fan_in(k, s, 0, d) == 0
+    assert int(empty.sum()) == n_holes
+    assert (v[empty] == 0).all()
+    np.testing.assert_allclose(v[~empty], 2.0, rtol=0.15)
+    # the per-tap variances: C_in * (sum of the tap variances of a reached phase) = gain**2
+    std = tc.he_std(k, s, 0, d, in_channels=c)
+    phase = (d * np.arange(k)) % s
+    for r in range(s):
+        for q in range(s):
+            taps = std[np.ix_(phase == r, phase == q)] ** 2
+            assert (taps.size == 0) == bool(empty[r, q])
+            if taps.size:
+                assert math.isclose(c * taps.sum(), 2.0, rel_tol=1e-12)
