@@ -152,14 +152,19 @@ def checkerboard_score(x, stride, *, dims=2, border=0, channels="mean"):
     (``channels="mean"``, the default). Typical use: the response of a layer to a constant
     input, or a batch of outputs.
 
-    Two blind spots, by construction:
+    Three blind spots, by construction:
 
     - *pooled channels cancel*: with ``channels="pooled"`` (the phase means taken over all
       channels together) two channels carrying opposite checkerboards score 0, which is why the
       default scores each channel separately;
     - *the score sees the mean of each phase, not its spread*: a layer whose phases have equal
       means but unequal variances (a random kernel on white noise) scores 0 here. Use
-      :func:`checkerboard_variance_score` for that.
+      :func:`checkerboard_variance_score` for that;
+    - *a constant offset dilutes it*: adding a constant raises the RMS in the denominator but
+      not the phases' deviation, so the same checkerboard on a signal far from zero scores
+      less (this holds for :func:`checkerboard_variance_score` too). Compare scores of signals
+      with similar offsets, or subtract the mean first if the offset is not part of the
+      question.
 
     Parameters
     ----------
@@ -191,6 +196,8 @@ def checkerboard_score(x, stride, *, dims=2, border=0, channels="mean"):
     0.0
     >>> round(checkerboard_score([2., 1., 2., 1.], 2, dims=1), 4)   # 1-D overlap 2, 1, 2, 1
     0.3162
+    >>> round(checkerboard_score([3., 1., 3., 1.], 2, dims=1), 4)   # [1, -1, ...] plus 2: diluted
+    0.4472
     >>> two = [[1., -1., 1., -1.], [-1., 1., -1., 1.]]              # opposite channels
     >>> checkerboard_score(two, 2, dims=1), checkerboard_score(two, 2, dims=1, channels="pooled")
     (1.0, 0.0)

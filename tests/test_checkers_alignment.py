@@ -58,7 +58,10 @@ def test_alignment_plan_code():
         lambda n: (3, 1, 1): "only where the floor",
         pix2pix: "an even kernel (k = 4, p = 1) returns 2m",
         lambda n: (4, 1, 0) if n % 2 == 0 else (4, 2, 1): "the sizes are right but",
+        lambda n: (1, 0, (n + 1) % 2): "3/4 of the outputs stay empty",    # k_u = 1: holes
+        lambda n: (3, 0, 0): "every size comes back too long",
     })
+    assert not verdict("alignment/plan-code", lambda n: (1, 0, (n + 1) % 2))
     # the facts behind the pix2pix hint: k = 4, p = 1 returns 2m, one too long for odd n only
     for n in (9, 10, 39, 40):
         m = tc.conv_output_size(n, 3, 2, 1)

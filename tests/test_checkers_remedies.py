@@ -54,6 +54,12 @@ def test_remedies_icnr_code():
 
     assert verdict("remedies/icnr-code", right)
     assert_hint("remedies/icnr-code", tiled, "tiled the filters")
+    dcr = lambda w, r: np.concatenate([w[:w.shape[0] // (r * r)]] * (r * r))    # DCR recipe
+    assert not verdict("remedies/icnr-code", dcr)
+    assert_hint("remedies/icnr-code", dcr, "DCR layout")
+    first_c = lambda w, r: np.repeat(w[:w.shape[0] // (r * r)], r * r, axis=0)
+    assert not verdict("remedies/icnr-code", first_c)
+    assert_hint("remedies/icnr-code", first_c, "wrong filters")
     assert_hint("remedies/icnr-code", broken, "raised RuntimeError")
     assert_hint("remedies/icnr-code", lambda w, r: w[:1], "returned shape")
     assert not verdict("remedies/icnr-code", todo)

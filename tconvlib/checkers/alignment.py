@@ -149,11 +149,21 @@ def _even_kernels(a):
     return all(t[0] % 2 == 0 for t in a)
 
 
+def _no_holes(a):
+    """A stride-2 kernel smaller than the stride leaves outputs that no stamp reaches."""
+    return all(t[0] >= 2 for t in a)
+
+
+def _all_too_long(a):
+    misses = _plan_misses(a)
+    return bool(misses) and len(misses) == len(_PLAN_SIZES) and all(d > 0 for d in misses.values())
+
+
 def _plan_aligned(a, e=None):
     """Right size for every n and zero grid shift (any kernel that achieves both is right)."""
     from ..alignment import DecoderPlan, grid_shift
 
-    if not _plan_sizes_ok(a):
+    if not _plan_sizes_ok(a) or not _no_holes(a):
         return False
     return all(grid_shift(n, DecoderPlan(t[0], 2, t[1], t[2], (0, 0), (n + 1) // 2, n)) == 0
                for n, t in zip(_PLAN_SIZES, a) if n >= 2 * (3 + t[0]) + 2)
@@ -166,6 +176,10 @@ register(
     normalize=_run_plan,
     praise=f"right size and zero shift for every n in {_PLAN_SIZES[0]}..{_PLAN_SIZES[-1]}.",
     hints=[
+        (lambda a, e: _plan_sizes_ok(a) and not _no_holes(a),
+         "right size and zero shift, but a kernel smaller than the stride leaves holes: with "
+         "k = 1 at stride 2 only one output in each 2 x 2 block receives a value, 3/4 of the "
+         "outputs stay empty. That is not a usable upsampling layer."),
         (lambda a, e: _even_sizes_one_short(a),
          "even sizes come back one short: output_padding must give back what the floor in the "
          "encoder's size formula dropped."),
@@ -176,9 +190,12 @@ register(
          "odd sizes come back one too long: an even kernel (k = 4, p = 1) returns 2m for "
          "every m, and output_padding cannot remove a sample. Even where the size fits, an "
          "even kernel after the k = 3 encoder shifts the grid by half a pixel."),
-        (lambda a, e: _plan_sizes_ok(a) and not _plan_aligned(a),
+        (lambda a, e: _plan_sizes_ok(a) and _no_holes(a) and not _plan_aligned(a),
          "the sizes are right but the decoder grid is shifted (by half a pixel): after a k=3 "
          "encoder, an even decoder kernel cannot line up, whatever the padding."),
+        (lambda a, e: _all_too_long(a),
+         "every size comes back too long: the padding crops p samples at each end of the "
+         "output; without it nothing is cropped."),
     ],
     fallback="use the encoder's kernel and padding; output_padding makes up what the floor "
              "in the encoder's size formula dropped.",

@@ -69,6 +69,10 @@ def _icnr_reference(variant="right"):
         w = np.random.default_rng(seed).standard_normal((c * r * r, c_in, k, k))
         if variant == "tiled":
             w[...] = np.concatenate([w[::r * r]] * (r * r))
+        elif variant == "dcr":                       # the DCR (TensorFlow) recipe: first C tiled
+            w[...] = np.concatenate([w[:c]] * (r * r))
+        elif variant == "first-c-repeated":          # repeat, but of the first C filters
+            w[...] = np.repeat(w[:c], r * r, axis=0)
         else:
             icnr_(w, r)
         out.append(w)
@@ -99,6 +103,13 @@ register(
         (lambda a, e: _same(a, _icnr_reference("tiled")),
          "you tiled the filters (weight[i] = sub[i % C]). pixel_shuffle takes the r*r channels "
          "of one output channel from *consecutive* input channels c*r*r ... c*r*r + r*r - 1."),
+        (lambda a, e: _same(a, _icnr_reference("dcr")),
+         "you tiled the first C filters r*r times: that is ICNR for the DCR layout "
+         "(TensorFlow's depth_to_space). PyTorch's pixel_shuffle is CRD: the r*r channels of "
+         "output channel c are the consecutive channels c*r*r ... c*r*r + r*r - 1."),
+        (lambda a, e: _same(a, _icnr_reference("first-c-repeated")),
+         "you repeated the right way, but the wrong filters: the first filter of group c is "
+         "weight[c*r*r], not weight[c]."),
     ],
     fallback="the r*r filters of each group c*r*r ... c*r*r + r*r - 1 must all equal the "
              "group's first filter; run pixel_shuffle(conv2d(x, w), r) and look at a block.",
