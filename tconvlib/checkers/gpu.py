@@ -33,13 +33,13 @@ register(
 
 
 # -- gpu/switch: precision or order? (conceptual) -------------------------------------------------
-_GPU_SWITCH = {"a": "cudnn.deterministic", "b": "cudnn.allow_tf32", "c": "cudnn.benchmark",
-               "d": "use_deterministic_algorithms"}
+_GPU_SWITCH = {"a": "cudnn.deterministic", "b": "cudnn.conv.fp32_precision",
+               "c": "cudnn.benchmark", "d": "use_deterministic_algorithms"}
 
 
 def _gpu_switch():
     # an error of TF32's size, identical on every run, is precision: the TF32 switch
-    return next(k for k, v in _GPU_SWITCH.items() if v == "cudnn.allow_tf32")
+    return next(k for k, v in _GPU_SWITCH.items() if v == "cudnn.conv.fp32_precision")
 
 
 register(
