@@ -1,7 +1,7 @@
 # Thin wrapper over tasks.py (which needs only Python 3 and pip); `make` is optional.
 PYTHON ?= python3
 
-.PHONY: book test execute bench student env clean
+.PHONY: book test execute bench student grade-release env clean
 
 book:          ## build the HTML book into _build/html
 	$(PYTHON) tasks.py book
@@ -17,6 +17,9 @@ bench:         ## benchmarks that print ratios against torch
 
 student:       ## the student edition (no solutions): _build/student/, HTML in _build/student/_build/html
 	$(PYTHON) tasks.py student
+
+grade-release: ## otter-grader releases per chapter: _build/grading/<chapter>/
+	$(PYTHON) tasks.py grade-release
 
 env:           ## create/update .venv with the pinned requirements
 	$(PYTHON) tasks.py env

@@ -95,12 +95,12 @@ class _Probe:
 
     def _rec(self, other, spread=(0,)):
         try:
-            for d in spread:
-                if self._base is None:
+            if self._base is None:
+                for d in spread:
                     self._log.append((self._pos, other + d if d else other))
-                else:   # (a - base) compared with other: a = base +/- other
-                    self._log.append((self._pos, self._base + other + d))
-                    self._log.append((self._pos, self._base - other - d))
+            else:   # (a - base) compared with other: a = base, base +/- other
+                self._log += [(self._pos, self._base), (self._pos, self._base + other),
+                              (self._pos, self._base - other)]
         except TypeError:
             self._log.append((self._pos, other))
         return self._truth
@@ -216,6 +216,27 @@ def candidates(ex, expected):
         out += [np.asarray(v, dtype=float) for v in whole if isinstance(v, np.ndarray)]
         return out
     return out
+
+
+def shape_table(exercise_id, ex, salt, digest_fn):
+    """``{digest of ("shape", shape): hint}`` for an exercise whose answer is an array: the
+    hints the instructor gives to *any* array of a given wrong shape (three random ones agree)."""
+    checkers = _checkers()
+    expected = ex.solve()
+    if not isinstance(expected, np.ndarray):
+        return {}
+    hints = {hint for _, hint in ex.hints}
+    shapes = [(n,) for n in range(1, 17)] + [(r, c) for r in range(1, 5) for c in range(1, 5)]
+    rng = np.random.default_rng(0)
+    table = {}
+    for shape in shapes:
+        if shape == expected.shape:
+            continue
+        messages = {checkers.check(exercise_id, rng.standard_normal(shape) + 0.123).message
+                    for _ in range(3)}
+        if len(messages) == 1 and (msg := messages.pop()) in hints:
+            table[digest_fn(salt, exercise_id, ("shape", shape))] = msg
+    return table
 
 
 def mistake_table(exercise_id, ex, salt, digest_fn, canonical_fn):
@@ -384,6 +405,7 @@ def build(dest, salt=None):
         grid, neighbours = grid_of(exercise_id, ex)
         expected = ex.solve()
         mistakes = mistake_table(exercise_id, ex, salt, digest_fn, canonical_fn)
+        mistakes.update(shape_table(exercise_id, ex, salt, digest_fn))
         n_mistakes += len(mistakes)
         records[exercise_id] = dict(
             grid=grid, neighbours=neighbours,
