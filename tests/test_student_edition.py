@@ -125,6 +125,7 @@ def test_config_and_toc_are_adapted():
 def edition(tmp_path_factory):
     dest = tmp_path_factory.mktemp("student-edition")
     se.write_sources(dest)
+    se.write_handout(dest)        # the notebooks run with the handout's student tconvlib
     return dest
 
 
@@ -136,7 +137,7 @@ def run_student(edition, stem):
     if stem not in _RUNS:
         path = edition / "chapters" / f"{stem}.ipynb"
         try:
-            _RUNS[stem] = (se.execute(path), None)
+            _RUNS[stem] = (se.execute(path, pythonpath=edition / "handout"), None)
         except Exception as exc:  # reported by the run test, with the cell's error
             _RUNS[stem] = (json.loads(path.read_text(encoding="utf-8")), exc)
     return _RUNS[stem]

@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 import tconvlib as tc
-from exercise_tools import ROOT
+from exercise_tools import ROOT, se
 from test_answer_leaks import answer_forms, _answer
 
 sys.path.insert(0, str(ROOT / "tools"))
@@ -98,10 +98,19 @@ def pytest_sessionfinish(session):
 
 
 @pytest.fixture(scope="module")
-def build(tmp_path_factory):
-    dest = tmp_path_factory.mktemp("student_build")
-    info = sp.build(dest)
-    return dest, info
+def edition(tmp_path_factory):
+    """The student edition's sources and handout (not executed: that is test_student_edition's
+    run test, which runs every notebook with this same student build)."""
+    dest = tmp_path_factory.mktemp("student_edition")
+    se.write_sources(dest)
+    handout, info = se.write_handout(dest)
+    return dest, handout, info
+
+
+@pytest.fixture(scope="module")
+def build(edition):
+    _, handout, info = edition
+    return handout, info
 
 
 @pytest.fixture(scope="module")
@@ -208,3 +217,24 @@ def test_other_wrong_answers_are_wrong(build):
     *verdicts, _, _ = _student_verdicts(dest, cases)
     assert not any(v[0] for v in verdicts)
     assert all(v[1] for v in verdicts)
+
+
+def test_the_handout_zip(edition):
+    import zipfile
+
+    dest, handout, _ = edition
+    archive = se.zip_handout(dest)
+    with zipfile.ZipFile(archive) as zf:
+        names = set(zf.namelist())
+        for name in ("handout/README.md", "handout/requirements.txt", "handout/pyproject.toml",
+                     "handout/tconvlib/__init__.py", "handout/tconvlib/checkers/_records.py",
+                     "handout/chapters/01_matrix_view.ipynb"):
+            assert name in names, name
+        readme = zf.read("handout/README.md").decode()
+        assert "pip install -r requirements.txt && pip install ." in readme
+        reqs = zf.read("handout/requirements.txt").decode().splitlines()
+        assert "torch==2.13.0" in reqs and all("==" in r for r in reqs if not r.startswith("#"))
+        for name in names:
+            if name.endswith((".py", ".ipynb", ".md")):
+                assert not se.SOLUTION_MARKERS.search(zf.read(name).decode()), name
+    assert sum(1 for n in names if n.endswith(".ipynb")) == len(se.chapter_notebooks())

@@ -330,15 +330,27 @@ def zip_handout(dest=DEST):
 
 # -- execution and HTML ------------------------------------------------------------------------
 
-def execute(notebook, timeout=300):
-    """Run one student notebook top to bottom in a fresh kernel and store its outputs."""
+def execute(notebook, timeout=300, pythonpath=None):
+    """Run one student notebook top to bottom in a fresh kernel and store its outputs.
+    ``pythonpath``: a folder put first on the kernel's import path (the handout's student
+    build of tconvlib)."""
     import nbformat  # noqa: PLC0415
     from nbclient import NotebookClient  # noqa: PLC0415
 
     notebook = Path(notebook)
     nb = nbformat.read(notebook, as_version=4)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(notebook.parent)}}).execute()
+    saved = os.environ.get("PYTHONPATH")
+    if pythonpath:
+        os.environ["PYTHONPATH"] = str(pythonpath) + (os.pathsep + saved if saved else "")
+    try:
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                       resources={"metadata": {"path": str(notebook.parent)}}).execute()
+    finally:
+        if pythonpath:
+            if saved is None:
+                os.environ.pop("PYTHONPATH", None)
+            else:
+                os.environ["PYTHONPATH"] = saved
     nb.metadata.pop("widgets", None)
     nbformat.write(nb, notebook)
     return nb
@@ -366,10 +378,8 @@ def main(argv):
     handout, info = write_handout(dest)
     print(f"[student] student build of tconvlib in {handout}: {len(info['value'])} value "
           f"exercises as digests, {len(info['code'])} code exercises", flush=True)
-    # the notebooks run with the student build of tconvlib, as a student's would
-    os.environ["PYTHONPATH"] = str(handout) + os.pathsep + os.environ.get("PYTHONPATH", "")
-    for nb in notebooks:
-        execute(nb)
+    for nb in notebooks:     # with the student build of tconvlib, as a student's would run
+        execute(nb, pythonpath=handout)
         print(f"[student] executed {nb.relative_to(dest)}", flush=True)
     rc, log = build_html(dest)
     warnings = [line for line in log.splitlines() if "WARNING:" in line]
