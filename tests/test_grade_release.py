@@ -30,7 +30,7 @@ CHAPTER = ROOT / "chapters" / "01_matrix_view.ipynb"
 #: Typical mistakes for the partial submission: exercise -> (answer source, hint fragment).
 MISTAKES = {
     "matrix-view/shape": ("(11, 4)", "rows and columns are swapped"),
-    "matrix-view/nnz": ("15", "counts all k taps in every row"),
+    "matrix-view/nnz": ("12", "counts all k taps in every row"),
 }
 
 
