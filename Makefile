@@ -1,7 +1,7 @@
 # Thin wrapper over tasks.py (which needs only Python 3 and pip); `make` is optional.
 PYTHON ?= python3
 
-.PHONY: book test execute bench student pdf env clean
+.PHONY: book test execute bench student pdf grade-release env clean
 
 book:          ## build the HTML book into _build/html
 	$(PYTHON) tasks.py book
@@ -20,6 +20,9 @@ student:       ## the student edition (no solutions): _build/student/, HTML in _
 
 pdf:           ## the print edition: _build/pdf/book.pdf (with solutions), book-student.pdf (without)
 	$(PYTHON) tasks.py pdf
+
+grade-release: ## otter-grader releases per chapter: _build/grading/<chapter>/
+	$(PYTHON) tasks.py grade-release
 
 env:           ## create/update .venv with the pinned requirements
 	$(PYTHON) tasks.py env

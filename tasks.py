@@ -22,7 +22,12 @@
                                (installs Debian's TeX packages first when they are missing)
     python3 tasks.py student   the student edition: every chapter without its solutions, run
                                top to bottom, in _build/student/ (notebooks) and
-                               _build/student/_build/html/ (HTML)
+                               _build/student/_build/html/ (HTML), and the handout
+                               _build/student/handout.zip (notebooks, the student build of
+                               tconvlib, requirements.txt, README.md with the install line)
+    python3 tasks.py grade-release [CHAPTER ...]
+                               otter-grader releases, one per chapter (default: all), in
+                               _build/grading/<chapter>/ (tools/grade_release.py)
 
 Each task first makes sure the virtual environment ``.venv`` exists and holds exactly the pinned
 requirements (it is created, or updated when requirements.txt or pyproject.toml change).
@@ -244,6 +249,12 @@ def student(extra=()):
     return _run([PY, str(ROOT / "tools" / "student_edition.py"), *extra])
 
 
+def grade_release(extra=()):
+    """otter-grader releases (tools/grade_release.py)."""
+    ensure_env()
+    return _run([PY, str(ROOT / "tools" / "grade_release.py"), *extra])
+
+
 def bench(extra=()):
     ensure_env()
     rc = 0
@@ -255,7 +266,7 @@ def bench(extra=()):
 def main(argv):
     tasks = {"book": lambda a: build_book(), "test": test, "execute": execute, "bench": bench,
              "student": student, "pdf": pdf, "env": lambda a: ensure_env() or 0,
-             "nbval-restricted": nbval_restricted}
+             "nbval-restricted": nbval_restricted, "grade-release": grade_release}
     if not argv or argv[0] not in tasks:
         print(__doc__)
         return 2

@@ -14,8 +14,9 @@ more here. A student notebook is the instructor's notebook minus whole solution 
 kept cell is the same cell with the same id, so its outputs are the instructor's stored outputs
 (which nbval proves equal a fresh run) *provided no kept cell depends on a solution cell*. That
 proviso is checked statically: no name that only a removed solution cell defines is read by a
-kept code cell after it. ``TCONV_STUDENT_EXECUTE=1`` executes the student notebooks for real
-instead (``python3 tasks.py student`` always does).
+kept code cell after it. ``TCONV_STUDENT_EXECUTE=1`` executes the student notebooks for real,
+with the handout's student build of tconvlib (``python3 tasks.py student`` always does); that
+build's verdicts are compared with the instructor's in tests/test_student_package.py.
 """
 
 import ast
@@ -134,6 +135,7 @@ def test_config_and_toc_are_adapted():
 def edition(tmp_path_factory):
     dest = tmp_path_factory.mktemp("student-edition")
     se.write_sources(dest)
+    se.write_handout(dest)        # the notebooks run with the handout's student tconvlib
     return dest
 
 
@@ -201,7 +203,7 @@ def run_student(edition, stem):
         path = edition / "chapters" / f"{stem}.ipynb"
         try:
             if os.environ.get("TCONV_STUDENT_EXECUTE") == "1":
-                _RUNS[stem] = (se.execute(path), None)
+                _RUNS[stem] = (se.execute(path, pythonpath=edition / "handout"), None)
             else:
                 problems = solution_dependencies(instructor(stem))
                 if problems:

@@ -23,7 +23,13 @@ writes the student edition's sources to ``_build/student/`` and its HTML to
    cell shows the checker's "not answered yet". A cell that raises stops the build: the student
    edition must run without the solutions.
 
-3. :func:`build_html` builds the HTML with ``jupyter-book`` (warnings are errors), without
+3. :func:`write_handout` and :func:`zip_handout` make the handout, ``_build/student/handout.zip``:
+   the executed notebooks (``chapters/``), the student build of ``tconvlib`` (``tconvlib/`` and
+   ``pyproject.toml``, from ``tools/student_package.py``: no answer can be read from it),
+   ``requirements.txt`` (exact pins) and ``README.md`` with the install line. The notebooks of
+   step 2 run with that student build (``PYTHONPATH``).
+
+4. :func:`build_html` builds the HTML with ``jupyter-book`` (warnings are errors), without
    re-executing: the HTML shows the outputs stored in step 2.
 
 Steps 1 and 3's bookkeeping use only the standard library; step 2 needs nbclient (the venv).
@@ -254,25 +260,97 @@ def write_sources(dest=DEST):
                               encoding="utf-8")
         written.append(target)
     (dest / "README.md").write_text(
-        "# Student edition\n\nThe chapters of *Transposed Convolution, Executed* with their "
-        "exercises and without solutions.\nOpen a notebook in `chapters/` and run it top to "
-        "bottom; each exercise cell ends with a\n`tc.check(...)` call that answers \"not "
-        "answered yet\" until you fill it in.\nThe notebooks import `tconvlib` (install the "
-        "book's repository with `pip install -e .`).\n", encoding="utf-8")
+        "# Student edition (sources)\n\nThe chapters without solutions, as built for the HTML "
+        "in `_build/html/`.\nThe handout for students is `handout.zip` (its README.md has the "
+        "install line).\n", encoding="utf-8")
     return written
+
+
+# -- the handout ------------------------------------------------------------------------------
+
+#: The packages a student needs to run the chapters (exact pins from requirements.txt).
+HANDOUT_PACKAGES = ("numpy", "scipy", "matplotlib", "torch", "ipywidgets", "ipykernel",
+                    "jupyterlab_widgets", "widgetsnbextension")
+HANDOUT_README = """# Transposed Convolution, Executed: student edition
+
+The chapters with their exercises, without solutions, and the library they import.
+
+Install (Python 3.11 or later, in a fresh virtual environment):
+
+    pip install -r requirements.txt && pip install .
+
+then open a notebook in `chapters/` and run it top to bottom. Each exercise has an answer cell
+that ends with a `tc.check(...)` call: it says "not answered yet" until you replace `...` with
+your answer, then ✔ or ✘ with a hint about the mistake it recognises.
+
+This edition holds no solutions and no answers: the checkers of `tconvlib` here keep only
+salted digests (fingerprints) of the right answers and of the typical mistakes, so they can
+tell right from wrong without being able to say what is right. Exercises where you write a
+function compare it with the library's own functions.
+"""
+
+
+def handout_requirements():
+    lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    keep = [line for line in lines if line.split("==")[0].lower() in HANDOUT_PACKAGES]
+    return "# Exact pins, from the book's requirements.txt\n" + "\n".join(keep) + "\n"
+
+
+def write_handout(dest=DEST, salt=None):
+    """``dest/handout/``: the student build of tconvlib (tools/student_package.py), its
+    pyproject.toml, requirements.txt and README.md. The notebooks are added by
+    :func:`zip_handout`, after they have run."""
+    import student_package  # noqa: PLC0415
+
+    handout = Path(dest) / "handout"
+    if handout.exists():
+        shutil.rmtree(handout)
+    handout.mkdir(parents=True)
+    info = student_package.build(handout, salt)
+    (handout / "requirements.txt").write_text(handout_requirements(), encoding="utf-8")
+    (handout / "README.md").write_text(HANDOUT_README, encoding="utf-8")
+    return handout, info
+
+
+def zip_handout(dest=DEST):
+    """``dest/handout.zip``: ``handout/`` plus the (executed) notebooks in ``chapters/``."""
+    import zipfile  # noqa: PLC0415
+
+    dest = Path(dest)
+    archive = dest / "handout.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted((dest / "handout").rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                zf.write(path, Path("handout") / path.relative_to(dest / "handout"))
+        for path in sorted((dest / "chapters").rglob("*")):
+            if path.is_file() and ".ipynb_checkpoints" not in path.parts:
+                zf.write(path, Path("handout") / path.relative_to(dest))
+    return archive
 
 
 # -- execution and HTML ------------------------------------------------------------------------
 
-def execute(notebook, timeout=300):
-    """Run one student notebook top to bottom in a fresh kernel and store its outputs."""
+def execute(notebook, timeout=300, pythonpath=None):
+    """Run one student notebook top to bottom in a fresh kernel and store its outputs.
+    ``pythonpath``: a folder put first on the kernel's import path (the handout's student
+    build of tconvlib)."""
     import nbformat  # noqa: PLC0415
     from nbclient import NotebookClient  # noqa: PLC0415
 
     notebook = Path(notebook)
     nb = nbformat.read(notebook, as_version=4)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(notebook.parent)}}).execute()
+    saved = os.environ.get("PYTHONPATH")
+    if pythonpath:
+        os.environ["PYTHONPATH"] = str(pythonpath) + (os.pathsep + saved if saved else "")
+    try:
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                       resources={"metadata": {"path": str(notebook.parent)}}).execute()
+    finally:
+        if pythonpath:
+            if saved is None:
+                os.environ.pop("PYTHONPATH", None)
+            else:
+                os.environ["PYTHONPATH"] = saved
     nb.metadata.pop("widgets", None)
     nbformat.write(nb, notebook)
     return nb
@@ -297,14 +375,19 @@ def main(argv):
     notebooks = [p for p in pages if p.suffix == ".ipynb"]
     print(f"[student] wrote {len(pages)} pages ({len(notebooks)} notebooks) to {dest}",
           flush=True)
-    for nb in notebooks:
-        execute(nb)
+    handout, info = write_handout(dest)
+    print(f"[student] student build of tconvlib in {handout}: {len(info['value'])} value "
+          f"exercises as digests, {len(info['code'])} code exercises", flush=True)
+    for nb in notebooks:     # with the student build of tconvlib, as a student's would run
+        execute(nb, pythonpath=handout)
         print(f"[student] executed {nb.relative_to(dest)}", flush=True)
     rc, log = build_html(dest)
     warnings = [line for line in log.splitlines() if "WARNING:" in line]
     if rc or warnings:
         print(log[-6000:])
         return rc or 1
+    archive = zip_handout(dest)
+    print(f"[student] the handout is {archive} ({archive.stat().st_size / 1e6:.1f} MB)")
     print(f"[student] the student edition is at {dest / '_build' / 'html' / 'index.html'}")
     return 0
 

@@ -7,7 +7,7 @@ recognised and answered with a matching hint.
 
 Use :func:`check` in a notebook::
 
-    tconvlib.check("matrix-view/shape", (3, 5))
+    tconvlib.check("matrix-view/shape", answer)
 
 and list the exercises with :func:`exercise_ids`.
 """
@@ -133,13 +133,16 @@ def check(exercise_id, answer):
 
     Examples
     --------
-    >>> r = check("matrix-view/shape", (1, 1))   # a wrong answer: a verdict with a hint
-    >>> bool(r)
-    False
-    >>> r.message
-    'one row per output sample, one column per input sample.'
-    >>> check("matrix-view/shape", ...)          # a placeholder is not an error, nor a ✘
-    [matrix-view/shape] not answered yet (your answer goes here): replace `...` with your answer and run the cell again.
+    A made-up exercise (not one of the book's), registered for this example only:
+
+    >>> _ = register("demo/two-plus-two", solve=lambda: 2 + 2, normalize=int,
+    ...              hints=[(lambda a, e: a == 22, "that joins the digits; add them.")])
+    >>> r = check("demo/two-plus-two", 22)       # a wrong answer: a verdict with a hint
+    >>> bool(r), r.message
+    (False, 'that joins the digits; add them.')
+    >>> check("demo/two-plus-two", ...)          # a placeholder is not an error, nor a ✘
+    [demo/two-plus-two] not answered yet (your answer goes here): replace `...` with your answer and run the cell again.
+    >>> del _REGISTRY["demo/two-plus-two"]
     """
     if exercise_id not in _REGISTRY:
         known = ", ".join(exercise_ids()) or "none"
