@@ -22,7 +22,7 @@ import pytest
 import tconvlib as tc
 from exercise_tools import PLACEHOLDER_MESSAGES, ROOT, distinctive_solution_lines, se, source
 
-pytest.importorskip("otter")
+import otter  # noqa: E402,F401 -- pinned in requirements.txt: a missing otter is a broken environment, not a skip
 sys.path.insert(0, str(ROOT / "tools"))
 import grade_release as gr  # noqa: E402
 
