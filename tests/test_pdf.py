@@ -45,6 +45,8 @@ BAD = {"a widget repr": re.compile(r"\b(Int|Float|Selection)?Slider\(|\bVBox\(|\
        "raw HTML": re.compile(r"<(div|script|img|table|span)\b|</\w+>"),
        "an object repr": re.compile(r"<IPython\.core\.|<static player|object at 0x[0-9a-f]"),
        "a kernel warning": re.compile(r"\w*Warning: |\[IPKernelApp\]")}
+#: a string literal in printed code, also when LaTeX wraps it onto the next line ("␣", "↪")
+_STRING_LITERAL = re.compile(r"""f?"(?:[^"\n]|␣\n,?→)*"|f?'(?:[^'\n]|␣\n,?→)*'""")
 
 
 MIN_PPI = 96
@@ -305,7 +307,9 @@ def test_glossary_and_bibliography_print(pdfs, edition):
 def test_nothing_unprintable_is_printed(pdfs, edition):
     text = text_of(ok(pdfs, edition))
     for what, pattern in BAD.items():
-        hits = [m.group(0) for m in pattern.finditer(text)]
+        # HTML inside a string literal is a chapter's code (printed as code), not raw HTML output
+        searched = _STRING_LITERAL.sub('""', text) if what == "raw HTML" else text
+        hits = [m.group(0) for m in pattern.finditer(searched)]
         assert not hits, f"{edition} PDF shows {what}: {hits[:5]}"
 
 
