@@ -1,7 +1,7 @@
 # Thin wrapper over tasks.py (which needs only Python 3 and pip); `make` is optional.
 PYTHON ?= python3
 
-.PHONY: book test execute bench student env clean
+.PHONY: book test execute bench student lab lab-student env clean
 
 book:          ## build the HTML book into _build/html
 	$(PYTHON) tasks.py book
@@ -17,6 +17,12 @@ bench:         ## benchmarks that print ratios against torch
 
 student:       ## the student edition (no solutions): _build/student/, HTML in _build/student/_build/html
 	$(PYTHON) tasks.py student
+
+lab:           ## JupyterLab on 127.0.0.1 (token on), opened at chapter 1; Ctrl-C stops it
+	$(PYTHON) tasks.py lab
+
+lab-student:   ## the same in the student edition (_build/student, built first if missing)
+	$(PYTHON) tasks.py lab --student
 
 env:           ## create/update .venv with the pinned requirements
 	$(PYTHON) tasks.py env
