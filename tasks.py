@@ -231,7 +231,10 @@ def lab_command(root_dir, port, *, python=None, open_browser=True, extra=()):
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
             "--ServerApp.port_retries=0",
             f"--ServerApp.open_browser={open_browser}",
-            f"--LabApp.default_url=/lab/tree/{FIRST_CHAPTER}", *extra]
+            f"--LabApp.default_url=/lab/tree/{FIRST_CHAPTER}",
+            # in a container one often is root; the server still listens on 127.0.0.1 only
+            *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
+            *extra]
 
 
 def _free_port():

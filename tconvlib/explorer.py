@@ -206,7 +206,9 @@ class Explorer:
         for s in sliders.values():
             s.observe(redraw, names="value")
         redraw()
-        box = _live_box_class()([widgets.HBox(list(sliders.values())), image, caption],
+        controls = widgets.HBox(list(sliders.values()),
+                                layout=widgets.Layout(flex_flow="row wrap"))   # never cut off
+        box = _live_box_class()([controls, image, caption],
                                 layout=widgets.Layout(align_items="flex-start"))
         box.add_class("tconv-live")
         spec = ", ".join(f"{n}={list(v)}" for n, (v, _) in self.controls.items())
