@@ -187,7 +187,9 @@ ALL_RUN_JS = """() => { const w = jupyterapp.shell.currentWidget;
 
 # rendered markdown cells (the editor is hidden): exercise headers, raw directive text
 MYST_JS = """() => { const md = [...document.querySelectorAll('.jp-MarkdownCell')]
-  .map(c => c.innerText);
+  .map(c => { const r = c.cloneNode(true);
+              r.querySelectorAll('.jp-InputArea-editor').forEach(e => e.remove());
+              return r.textContent.replace(/\\s+/g, ' '); });
   return {exercises: md.filter(t => /Exercise \\d+ \\(/.test(t)).map(t => t.slice(0, 80)),
           raw: md.filter(t => /:label:|:class: dropdown|\\{exercise-start\\}/.test(t))
                  .map(t => t.slice(0, 120))}; }"""
@@ -312,6 +314,8 @@ EXERCISE = ("01_matrix_view.ipynb", "matrix-view/shape", "(4, 11)", "(11, 4)")
 
 
 def _type_into_cell(page, cell, text):
+    cell.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
     editor = cell.query_selector(".cm-content")
     editor.click()
     page.keyboard.press("Control+A")
@@ -335,12 +339,19 @@ def test_student_answers_an_exercise(browser, lab_student):
         out = cell.query_selector(".jp-OutputArea")
         assert "not answered yet" in out.text_content()
         verdicts = {}
+        old = out.text_content()
+        SHOTS.mkdir(parents=True, exist_ok=True)
         for label, answer in (("right", right), ("wrong", wrong)):
             _type_into_cell(page, cell, f'answer = {answer}\ntc.check("{key}", answer)')
-            page.wait_for_function(
-                "([el, old]) => el.querySelector('.jp-OutputArea').textContent !== old "
-                "&& !el.querySelector('.jp-InputPrompt').textContent.includes('*')",
-                arg=[cell, out.text_content()], timeout=120_000)
+            try:
+                page.wait_for_function(
+                    "([el, old]) => el.querySelector('.jp-OutputArea').textContent !== old "
+                    "&& !el.querySelector('.jp-InputPrompt').textContent.includes('*')",
+                    arg=[cell, old], timeout=120_000)
+            except Exception:
+                page.screenshot(path=str(SHOTS / f"student-{label}-timeout.png"))
+                raise
+            old = cell.query_selector(".jp-OutputArea").text_content()
             verdicts[label] = cell.query_selector(".jp-OutputArea").text_content()
             cell.scroll_into_view_if_needed()
             cell.screenshot(path=str(SHOTS / f"student-{label}.png"))
