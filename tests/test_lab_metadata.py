@@ -35,12 +35,13 @@ NB = {"cells": [
 
 def test_collapses_exactly_the_solutions():
     nb = copy.deepcopy(NB)
-    assert lab_metadata.solution_cells(nb) == [3, 4, 5, 7]
+    assert lab_metadata.solution_cells(nb) == [4, 7]
+    assert lab_metadata.solution_cells(nb, markdown=True) == [3, 4, 5, 7]
     changed = lab_metadata.collapse_solutions(nb)
-    assert changed == 5
+    assert changed == 3
     hidden = [i for i, c in enumerate(nb["cells"])
               if c["metadata"].get("jupyter", {}).get("source_hidden")]
-    assert hidden == [3, 4, 5, 7]
+    assert hidden == [4, 7]
     assert nb["cells"][4]["metadata"]["jupyter"]["outputs_hidden"] is True
     assert "jupyter" not in nb["cells"][8]["metadata"]
     assert nb["cells"][7]["metadata"]["tags"] == ["solution"]
@@ -53,7 +54,7 @@ def test_exercise_text_is_never_hidden():
     # exercise text and solution in one cell: the exercise must stay visible
     nb = {"cells": [_md("```{exercise-start} T\n:label: ex-b\n```\nDo it.\n```{exercise-end}\n"
                         "```\n```{solution-start} ex-b\n```\nDone.\n```{solution-end}\n```")]}
-    assert lab_metadata.solution_cells(nb) == []
+    assert lab_metadata.solution_cells(nb, markdown=True) == []
 
 
 def test_chapter_one_matches_the_student_edition(tmp_path):
@@ -63,8 +64,9 @@ def test_chapter_one_matches_the_student_edition(tmp_path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     roles = [role for _, role, _ in student_edition.split_cells(nb)]
     hidden = set(lab_metadata.solution_cells(nb))
-    assert hidden and all(roles[i] in ("solution", "cut") for i in hidden)
-    assert all(i in hidden for i, r in enumerate(roles) if r == "solution")
+    assert hidden and all(roles[i] == "solution" for i in hidden)
+    assert all(i in hidden for i, r in enumerate(roles)
+               if r == "solution" and nb["cells"][i]["cell_type"] == "code")
     copy_path = tmp_path / path.name
     copy_path.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     assert lab_metadata.main([str(copy_path)]) == 0

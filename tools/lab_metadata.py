@@ -7,10 +7,13 @@
 The book hides solutions in the HTML with ``:class: dropdown``; JupyterLab does not read that.
 It does read the standard cell metadata ``metadata.jupyter.source_hidden`` (the cell's input is
 collapsed to a "..." bar that a click expands) and ``metadata.jupyter.outputs_hidden``. This
-tool sets both on every cell that belongs to a solution, found exactly as the student edition
-finds them (``tools/student_edition.split_cells``: cells inside a gated ``{solution-start}`` ..
-``{solution-end}``, cells tagged ``solution``, and a markdown cell whose text is the solution
-after an ``{exercise-end}``), and removes them from every other cell that has them. Sources
+tool sets both on every code cell that belongs to a solution, found exactly as the student
+edition finds them (``tools/student_edition.split_cells``: code cells inside a gated
+``{solution-start}`` .. ``{solution-end}``, and cells tagged ``solution``), and removes them
+from every other cell that has them. The solution's prose needs nothing: jupyterlab-myst shows
+``{solution-start}`` with ``:class: dropdown`` as a closed dropdown (checked in JupyterLab
+4.6.6 with jupyterlab-myst 2.7.0; collapsing those markdown cells too showed their raw first
+line instead, so :func:`solution_cells` does that only when asked). Sources
 and outputs are untouched, so nbval and the book build see no difference; the cells still run
 with Run All (the instructor's edition must show that its solutions pass their checkers).
 """
@@ -34,12 +37,18 @@ def _only_directives(text):
     return all(_DIRECTIVE_ONLY.match(line) for line in text.splitlines())
 
 
-def solution_cells(nb, where="notebook"):
-    """Indices of the cells to collapse: whole solution cells, and a markdown cell cut by
-    the student edition whose remaining text is only directive fences."""
+def solution_cells(nb, where="notebook", *, markdown=False):
+    """Indices of the cells to collapse: the code cells of solutions. With ``markdown=True``
+    also whole solution markdown cells and a markdown cell cut by the student edition whose
+    remaining text is only directive fences. The default leaves markdown alone: jupyterlab-myst
+    renders ``{solution-start}`` with ``:class: dropdown`` as a closed dropdown already, and a
+    collapsed markdown cell shows its raw first line (```` ```{exercise-end} ... ````) instead."""
     out = []
     for index, (cell, role, kept) in enumerate(split_cells(nb, where)):
-        if role == "solution" or (role == "cut" and _only_directives(kept)):
+        if cell["cell_type"] == "code":
+            if role == "solution":
+                out.append(index)
+        elif markdown and (role == "solution" or (role == "cut" and _only_directives(kept))):
             out.append(index)
     return out
 
