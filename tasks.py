@@ -230,7 +230,7 @@ def lab_command(root_dir, port, *, python=None, open_browser=True, extra=()):
     return [str(python or PY), "-m", "jupyterlab", f"--ServerApp.root_dir={root_dir}",
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
             "--ServerApp.port_retries=0",
-            f"--ServerApp.open_browser={open_browser}",
+            *([] if open_browser else ["--no-browser"]),
             f"--LabApp.default_url=/lab/tree/{FIRST_CHAPTER}",
             # in a container one often is root; the server still listens on 127.0.0.1 only
             *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
