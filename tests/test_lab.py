@@ -282,6 +282,10 @@ def test_chapter_runs_and_explorers_respond(browser, lab_instructor, notebook):
             for m in range(max(MOVES, 2 * n_sliders)):
                 i = m % n_sliders
                 key = "ArrowRight" if (m // n_sliders) % 2 == 0 else "ArrowLeft"
+                # each move starts from a settled explorer (the previous redraw done, kernel
+                # idle), so the change timed is this move's own, not a late earlier one
+                page.wait_for_function(KERNEL_IDLE_JS, timeout=60_000)
+                page.wait_for_timeout(150)
                 r = el.evaluate(MOVE_JS, [i, key])
                 if not (r["changed"] or r["caption"]):
                     # at the end of its range: step the other way
@@ -293,6 +297,8 @@ def test_chapter_runs_and_explorers_respond(browser, lab_instructor, notebook):
                     moved.add(i)
                 times.append(r["ms"] / 1000)
             assert moved, f"{notebook} explorer {j}: no move changed both image and caption"
+            page.wait_for_function(KERNEL_IDLE_JS, timeout=60_000)
+            page.wait_for_timeout(500)
             after = el.evaluate(LIVE_JS)
             assert after["n_images"] == 1, "an image piled up after moving the sliders"
             el.screenshot(path=str(SHOTS / f"{stem}-explorer{j}-after.png"))
