@@ -1,7 +1,7 @@
 # Thin wrapper over tasks.py (which needs only Python 3 and pip); `make` is optional.
 PYTHON ?= python3
 
-.PHONY: book test execute bench student pdf grade-release env clean
+.PHONY: book test execute bench student pdf grade-release lab lab-student env clean
 
 book:          ## build the HTML book into _build/html
 	$(PYTHON) tasks.py book
@@ -23,6 +23,12 @@ pdf:           ## the print edition: _build/pdf/book.pdf (with solutions), book-
 
 grade-release: ## otter-grader releases per chapter: _build/grading/<chapter>/
 	$(PYTHON) tasks.py grade-release
+
+lab:           ## JupyterLab on 127.0.0.1 (token on), opened at chapter 1; Ctrl-C stops it
+	$(PYTHON) tasks.py lab
+
+lab-student:   ## the same in the student edition (_build/student, built first if missing)
+	$(PYTHON) tasks.py lab --student
 
 env:           ## create/update .venv with the pinned requirements
 	$(PYTHON) tasks.py env

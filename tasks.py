@@ -28,6 +28,12 @@
     python3 tasks.py grade-release [CHAPTER ...]
                                otter-grader releases, one per chapter (default: all), in
                                _build/grading/<chapter>/ (tools/grade_release.py)
+    python3 tasks.py lab [--student] [JUPYTER-OPTION ...]
+                               run the chapters interactively: JupyterLab on 127.0.0.1 (token
+                               authentication on), opened at the first chapter; with --student,
+                               in the student edition (built first when it is missing). Stop it
+                               with Ctrl-C. Offline: the project's Jupyter config (.jupyter/)
+                               turns off the news, update checks and announcements
 
 Each task first makes sure the virtual environment ``.venv`` exists and holds exactly the pinned
 requirements (it is created, or updated when requirements.txt or pyproject.toml change).
@@ -263,10 +269,76 @@ def bench(extra=()):
     return rc
 
 
+#: The project's Jupyter configuration (committed): no news, no update check, no announcements
+#: pop-up, no extension manager (it would query PyPI); see .jupyter/README.md.
+JUPYTER_CONFIG = ROOT / ".jupyter"
+FIRST_CHAPTER = "chapters/01_matrix_view.ipynb"
+STUDENT_ROOT = ROOT / "_build" / "student"
+
+
+def lab_env(token):
+    """Environment for a JupyterLab server: the venv, the project's Jupyter config, the token."""
+    env = _env()
+    env["JUPYTER_CONFIG_DIR"] = str(JUPYTER_CONFIG)
+    env["JUPYTER_TOKEN"] = token             # in the environment, not on the command line (ps)
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"]
+                                     if env.get("PYTHONPATH") else "")
+    return env
+
+
+def lab_command(root_dir, port, *, python=None, open_browser=True, extra=()):
+    """The ``jupyter lab`` command line: 127.0.0.1 only, token authentication on (the token
+    comes from $JUPYTER_TOKEN, see lab_env), ``root_dir`` as the server's root, the first
+    chapter as the page it opens."""
+    return [str(python or PY), "-m", "jupyterlab", f"--ServerApp.root_dir={root_dir}",
+            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            *([] if open_browser else ["--no-browser"]),
+            f"--LabApp.default_url=/lab/tree/{FIRST_CHAPTER}",
+            # in a container one often is root; the server still listens on 127.0.0.1 only
+            *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
+            *extra]
+
+
+def _free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def lab(argv=()):
+    """Start JupyterLab on the chapters (``--student``: on the student edition's)."""
+    import secrets
+    argv = list(argv)
+    edition = "student" if "--student" in argv else "instructor"
+    argv = [a for a in argv if a != "--student"]
+    ensure_env()
+    root_dir = ROOT
+    if edition == "student":
+        root_dir = STUDENT_ROOT
+        if not (root_dir / FIRST_CHAPTER).exists():
+            _say("the student edition is missing: building it first (python3 tasks.py student)")
+            rc = student()
+            if rc:
+                return rc
+    token = secrets.token_urlsafe(24)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/lab/tree/{FIRST_CHAPTER}?token={token}"
+    _say(f"JupyterLab ({edition} edition) on {root_dir}")
+    _say(f"open: {url}")
+    _say("stop it with Ctrl-C (twice, or once and answer y)")
+    cmd = lab_command(root_dir, port, extra=argv)
+    try:
+        return subprocess.run(cmd, cwd=root_dir / "chapters", env=lab_env(token)).returncode
+    except KeyboardInterrupt:
+        return 0
+
+
 def main(argv):
     tasks = {"book": lambda a: build_book(), "test": test, "execute": execute, "bench": bench,
              "student": student, "pdf": pdf, "env": lambda a: ensure_env() or 0,
-             "nbval-restricted": nbval_restricted, "grade-release": grade_release}
+             "nbval-restricted": nbval_restricted, "grade-release": grade_release, "lab": lab}
     if not argv or argv[0] not in tasks:
         print(__doc__)
         return 2

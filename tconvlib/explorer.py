@@ -127,6 +127,10 @@ class Explorer:
         ``png_bytes`` is ``b""`` when ``draw`` raised ``ValueError``; the caption then holds the
         message. Unknown or missing parameter names raise ``TypeError``.
         """
+        return self._render(params, self.dpi)
+
+    def _render(self, params, dpi):
+        """:meth:`render` at ``dpi`` (the live face renders at the screen's pixel density)."""
         missing = set(self.controls) - set(params)
         extra = set(params) - set(self.controls)
         if missing or extra:
@@ -140,7 +144,7 @@ class Explorer:
             png, caption = b"", f"(nothing to draw) {err}"
         else:
             buf = io.BytesIO()
-            fig.savefig(buf, format="png", dpi=self.dpi, metadata={"Software": None})
+            fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
             png = buf.getvalue()
         self._record(time.perf_counter() - start, time.thread_time() - cpu_start)
         return png, "" if caption is None else str(caption)
@@ -167,26 +171,46 @@ class Explorer:
         return n
 
     # -- the live face --------------------------------------------------------------------------
-    def widget(self):
-        """Live sliders (ipywidgets) that redraw the figure on every change, for Jupyter."""
+    def widget(self, *, pixel_ratio=2):
+        """Live sliders (ipywidgets) that redraw the figure on every change, for Jupyter.
+
+        The picture is shown at its natural size, ``figsize * dpi`` CSS pixels (never stretched
+        to the width of the notebook), and rendered with ``pixel_ratio`` device pixels per CSS
+        pixel, so it is sharp on a high-density screen too. Each move of a slider replaces the
+        bytes of one ``Image`` widget and the text of one ``HTML`` widget: nothing is appended,
+        nothing piles up, nothing is drawn twice.
+        """
         import ipywidgets as widgets
 
+        if not isinstance(pixel_ratio, (int, float)) or not 1 <= pixel_ratio <= 4:
+            raise ValueError(f"pixel_ratio ({pixel_ratio!r}) must be a number from 1 to 4")
         sliders = {}
         for name, (values, default) in self.controls.items():
             sliders[name] = widgets.SelectionSlider(
                 options=values, value=default, description=name, continuous_update=True)
-        image = widgets.Image(format="png")
+        width = self.figsize[0] * self.dpi          # CSS pixels: the 1x frame's width
+        image = widgets.Image(format="png", layout=widgets.Layout(
+            width=f"{width:.4g}px", max_width="100%", height="auto", object_fit="contain"))
+        image.add_class("tconv-live-image")
         caption = widgets.HTML()
+        caption.add_class("tconv-live-caption")
+        dpi = self.dpi * pixel_ratio
 
         def redraw(change=None):
-            png, text = self.render(**{n: s.value for n, s in sliders.items()})
+            png, text = self._render({n: s.value for n, s in sliders.items()}, dpi)
             image.value = png
+            # an impossible combination has no picture: keep the box's size, show the message
+            image.layout.visibility = "visible" if png else "hidden"
             caption.value = f"<code>{html.escape(text)}</code>"
 
         for s in sliders.values():
             s.observe(redraw, names="value")
         redraw()
-        box = _live_box_class()([widgets.HBox(list(sliders.values())), image, caption])
+        controls = widgets.HBox(list(sliders.values()),
+                                layout=widgets.Layout(flex_flow="row wrap"))   # never cut off
+        box = _live_box_class()([controls, image, caption],
+                                layout=widgets.Layout(align_items="flex-start"))
+        box.add_class("tconv-live")
         spec = ", ".join(f"{n}={list(v)}" for n, (v, _) in self.controls.items())
         box.text = (f"<live explorer {self.title!r}: sliders {spec} "
                     f"(they redraw the figure in a running Jupyter kernel)>")
@@ -265,10 +289,10 @@ class Animation(Explorer):
     def player(self, *, play=True, interval_ms=700):
         return super().player(play=play, interval_ms=interval_ms)
 
-    def widget(self):
+    def widget(self, *, pixel_ratio=2):
         import ipywidgets as widgets
 
-        box = super().widget()
+        box = super().widget(pixel_ratio=pixel_ratio)
         slider = box.sliders["frame"]
         values = self.controls["frame"][0]
         play = widgets.Play(min=0, max=len(values) - 1, interval=700, value=0)

@@ -108,3 +108,37 @@ def test_widget_text_form_is_short_and_deterministic(ex):
     assert text == repr(ex.widget())
     assert "demo" in text and "k=[1, 2, 3]" in text and "PNG" not in text and len(text) < 200
 
+
+
+def test_widget_is_sharp_and_not_stretched(ex):
+    """The live picture is shown at its natural size in CSS pixels (the box does not stretch it
+    to the notebook's width) and holds pixel_ratio device pixels per CSS pixel."""
+    import io
+
+    from PIL import Image
+
+    w = ex.widget()
+    css_w = ex.figsize[0] * ex.dpi                          # 460.8
+    assert w.image.layout.width == "460.8px" and w.image.layout.max_width == "100%"
+    assert w.layout.align_items == "flex-start"            # no stretch across the column
+    assert abs(Image.open(io.BytesIO(w.image.value)).size[0] - 2 * css_w) < 1
+    w1 = ex.widget(pixel_ratio=1)
+    assert abs(Image.open(io.BytesIO(w1.image.value)).size[0] - css_w) < 1
+    # the static face keeps its 1x frames (they are stored in the notebook)
+    assert abs(Image.open(io.BytesIO(ex.render(k=2, s=1)[0])).size[0] - css_w) < 1
+    with pytest.raises(ValueError, match="pixel_ratio"):
+        ex.widget(pixel_ratio=0)
+
+
+def test_widget_reuses_its_widgets(ex):
+    """Moving a slider replaces the bytes of the same Image and the text of the same HTML
+    widget: no new output, nothing piles up."""
+    w = ex.widget()
+    children, image, caption = w.children, w.image, w.caption
+    for k in (3, 2, 3, 1, 2):
+        w.sliders["k"].value = k
+    assert w.children is children and w.image is image and w.caption is caption
+    assert len(w.children) == 3 and "k=2" in w.caption.value
+    assert w.image.layout.visibility == "visible"
+    w.sliders["k"].value = 1
+    assert w.image.layout.visibility == "hidden"
