@@ -220,17 +220,7 @@ def write_sources(edition, dest=None):
                                                   allow_unicode=True), encoding="utf-8")
     (dest / f"{PRINT_ROOT}.md").write_text(f"# {config.get('title', 'Book')}\n",
                                            encoding="utf-8")
-    for bib in config.get("bibtex_bibfiles", []):
-        shutil.copy2(ROOT / bib, dest / bib)
-    for extra in ("_static", "images"):
-        if (ROOT / extra).is_dir():
-            shutil.copytree(ROOT / extra, dest / extra)
-    for path in sorted((ROOT / "chapters").rglob("*")):
-        rel = path.relative_to(ROOT)
-        if path.is_dir() or path.suffix == ".ipynb" or ".ipynb_checkpoints" in rel.parts:
-            continue
-        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, dest / rel)
+    se.copy_assets(dest, config)
     for page in pages:
         src = se._page_path(page)
         rel = src.relative_to(ROOT)

@@ -216,6 +216,23 @@ def chapter_notebooks(root=ROOT):
     return sorted((root / "chapters").glob("[0-9]*.ipynb"))
 
 
+def copy_assets(dest, config):
+    """Copy what an edition's build needs besides its pages into ``dest``: the bibliography
+    files named in ``config``, ``_static/`` and ``images/``, and everything in ``chapters/``
+    that is not a notebook (images, includes, data). Used by the student and print editions."""
+    for bib in config.get("bibtex_bibfiles", []):
+        shutil.copy2(ROOT / bib, dest / bib)
+    for extra in ("_static", "images"):
+        if (ROOT / extra).is_dir():
+            shutil.copytree(ROOT / extra, dest / extra)
+    for path in sorted((ROOT / "chapters").rglob("*")):
+        rel = path.relative_to(ROOT)
+        if path.is_dir() or path.suffix == ".ipynb" or ".ipynb_checkpoints" in rel.parts:
+            continue
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, dest / rel)
+
+
 def write_sources(dest=DEST):
     """Write the student edition's sources (notebooks without solutions, pages, config)."""
     import yaml  # noqa: PLC0415 -- available in the venv (jupyter-book needs it)
@@ -231,18 +248,7 @@ def write_sources(dest=DEST):
     (dest / "_config.yml").write_text(
         _student_config((ROOT / "_config.yml").read_text(encoding="utf-8")), encoding="utf-8")
     config = yaml.safe_load((dest / "_config.yml").read_text(encoding="utf-8"))
-    for bib in config.get("bibtex_bibfiles", []):
-        shutil.copy2(ROOT / bib, dest / bib)
-    for extra in ("_static", "images"):
-        if (ROOT / extra).is_dir():
-            shutil.copytree(ROOT / extra, dest / extra)
-    # everything in chapters/ that is not a notebook (images, includes, data)
-    for path in sorted((ROOT / "chapters").rglob("*")):
-        rel = path.relative_to(ROOT)
-        if path.is_dir() or path.suffix == ".ipynb" or ".ipynb_checkpoints" in rel.parts:
-            continue
-        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, dest / rel)
+    copy_assets(dest, config)
     written = []
     pages = _toc_files(yaml.safe_load(toc_text))
     notebooks = {p.relative_to(ROOT).with_suffix("").as_posix() for p in chapter_notebooks()}
