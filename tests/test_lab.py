@@ -182,8 +182,8 @@ ALL_RUN_JS = """() => { const w = jupyterapp.shell.currentWidget;
   const k = w.sessionContext.session.kernel;
   if (!k || k.status !== 'idle') return false;
   const cells = w.content.widgets.filter(c => c.model.type === 'code');
-  return cells.every(c => c.model.executionCount !== null && !c.node.querySelector(
-    '.jp-InputPrompt').textContent.includes('*')); }"""
+  return cells.every(c => { const p = c.node.querySelector('.jp-InputPrompt');
+    return c.model.executionCount !== null && !(p && p.textContent.includes('*')); }); }"""
 
 # rendered markdown cells (the editor is hidden): exercise headers, raw directive text
 MYST_JS = """() => { const md = [...document.querySelectorAll('.jp-MarkdownCell')]
