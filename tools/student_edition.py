@@ -201,6 +201,12 @@ def _student_config(text):
     text, n = re.subn(r"^(\s*execute_notebooks:\s*)\S+", r'\1"off"', text, count=1, flags=re.M)
     if not n:
         raise ValueError("_config.yml has no execute_notebooks entry to switch off")
+    # the Chinese edition (zh/) is the reader's book; the student edition has no translation,
+    # so its pages get no link to one (_ext/tconv_i18n.py)
+    text, n = re.subn(r"^(  config:\n)", r"\1    tconv_other_edition: false\n", text, count=1,
+                      flags=re.M)
+    if not n:
+        raise ValueError("_config.yml has no sphinx `config:` block")
     return text
 
 
@@ -222,7 +228,7 @@ def copy_assets(dest, config):
     that is not a notebook (images, includes, data). Used by the student and print editions."""
     for bib in config.get("bibtex_bibfiles", []):
         shutil.copy2(ROOT / bib, dest / bib)
-    for extra in ("_static", "images"):
+    for extra in ("_static", "_templates", "_ext", "images"):
         if (ROOT / extra).is_dir():
             shutil.copytree(ROOT / extra, dest / extra)
     for path in sorted((ROOT / "chapters").rglob("*")):

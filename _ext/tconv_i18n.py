@@ -1,0 +1,228 @@
+"""The book's two editions (English, Chinese) from one source: a small Sphinx extension.
+
+Sphinx's own gettext machinery translates the book (``tools/i18n.py`` extracts the messages and
+builds the Chinese edition from ``locales/zh_CN/LC_MESSAGES/*.po``). This extension adds what
+it lacks for this book:
+
+* **Exercise titles.** sphinx-exercise builds the title of ``{exercise-start} Title`` as a node
+  without a source, so Sphinx neither extracts nor translates it, and it copies the exercise
+  into its registry (for "Solution to Exercise N (Title)") before any transform could. Here the
+  directive is wrapped: in the gettext build its subtitle carries its raw text and location
+  (extracted like any paragraph); in a translated build the title is translated from the page's
+  catalogue before the directive runs, so the exercise and its solution both show it.
+* **Alternative texts.** A figure's alternative text (the notebook cell's
+  ``mystnb.image.alt``) is extracted from the notebook and translated after MyST-NB has turned
+  the stored outputs into images, so a screen reader speaks the page's language.
+* **Glued numbers.** A translated paragraph is parsed on its own, without the notebook's glue
+  data; its ``{glue:text}`` roles are resolved with the page's data all the same.
+* **The other edition.** Every page gets a link to the same page in the other edition (in the
+  article header, ``_templates/lang-switch.html``) and says which edition it is. The Chinese
+  edition is built into ``zh/`` inside the English site, so the links are relative and work
+  offline, from a file system or a web server alike.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from uuid import uuid4
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from sphinx.locale import init as init_locale
+from sphinx.util.i18n import docname_to_domain
+
+#: The editions: Sphinx language code -> (what the page says, the link's text, hreflang,
+#: the accessible name of the switch).
+EDITIONS = {
+    "en": ("English edition", "English", "en", "Edition"),
+    "zh_CN": ("中文版", "中文版", "zh-CN", "版本"),
+}
+#: Where the Chinese edition lives, relative to the English site's root.
+ZH_DIR = "zh"
+
+
+def _language(config) -> str:
+    return config.language or "en"
+
+
+def _catalog(env):
+    """The gettext catalogue of the page being read (one catalogue per page)."""
+    domain = docname_to_domain(env.docname, env.config.gettext_compact)
+    dirs = [str(Path(env.srcdir) / d) for d in env.config.locale_dirs]
+    catalog, has_catalog = init_locale(dirs, env.config.language, domain)
+    return catalog if has_catalog else None
+
+
+def _wrap_exercise_directive(cls):
+    original = cls.run
+    if getattr(original, "_tconv_i18n", False):
+        return
+
+    def run(self):
+        env = self.env
+        title = self.arguments[0] if self.arguments else None
+        translated = _language(env.config) != "en"
+        if title and translated:
+            catalog = _catalog(env)
+            if catalog is not None:
+                text = catalog.gettext(title)
+                if text:
+                    self.arguments[0] = text
+        result = original(self)
+        if title and env.app.builder.name == "gettext":
+            # sphinx-exercise's post-transform replaces the subtitle node before the gettext
+            # builder sees the page, so the title is recorded here and added in _add_titles
+            source, line = self.state_machine.get_source_and_line(self.lineno)
+            env.tconv_exercise_titles = getattr(env, "tconv_exercise_titles", {})
+            env.tconv_exercise_titles.setdefault(env.docname, []).append((title, source, line))
+        return result
+
+    run._tconv_i18n = True
+    cls.run = run
+
+
+#: The MyST-NB renderer of the page being read. Sphinx translates a paragraph by parsing its
+#: translation as a small document of its own, which lacks the notebook's glue data: a
+#: ``{glue:text}`` role in a translated paragraph finds it here (see _patch_glue).
+_READING = {"nb_renderer": None}
+
+
+def _patch_glue():
+    from myst_nb.core.render import NbElementRenderer  # noqa: PLC0415
+    from myst_nb.ext.glue import directives, roles  # noqa: PLC0415
+
+    # MyST-NB makes one renderer per notebook it parses (and removes it from the document at
+    # the end of the parse, before Sphinx translates): remember the latest one
+    init = NbElementRenderer.__init__
+    if not getattr(init, "_tconv_i18n", False):
+        def remember(self, *args, _init=init, **kwargs):
+            _init(self, *args, **kwargs)
+            _READING["nb_renderer"] = self
+
+        remember._tconv_i18n = True
+        NbElementRenderer.__init__ = remember
+
+    for module in (roles, directives):
+        original = module.retrieve_glue_data
+        if getattr(original, "_tconv_i18n", False):
+            continue
+
+        def retrieve(document, key, _original=original):
+            if "nb_renderer" not in document and _READING["nb_renderer"] is not None:
+                document["nb_renderer"] = _READING["nb_renderer"]
+            return _original(document, key)
+
+        retrieve._tconv_i18n = True
+        module.retrieve_glue_data = retrieve
+
+
+class _Origin:
+    """Where a message comes from, as the gettext builder's catalogue wants it."""
+
+    def __init__(self, source, line):
+        self.source, self.line = source, line
+        self.uid = uuid4().hex
+
+
+def _add_titles(app, doctree, docname):
+    """The gettext build: the page's exercise titles go into its catalogue."""
+    if app.builder.name != "gettext":
+        return
+    titles = getattr(app.env, "tconv_exercise_titles", {}).get(docname, [])
+    catalog = app.builder.catalogs[docname_to_domain(docname, app.config.gettext_compact)]
+    for title, source, line in titles:
+        catalog.add(title, _Origin(source, line))
+
+
+def _collect_alts(app, doctree):
+    """The gettext build: a notebook's alternative texts (cell metadata ``mystnb.image.alt``,
+    which MyST-NB puts on the images only after the gettext builder has chosen text outputs)
+    are recorded with the exercise titles, so that they are translated too."""
+    env = app.env
+    if app.builder.name != "gettext":
+        return
+    path = Path(env.doc2path(env.docname))
+    if path.suffix != ".ipynb":
+        return
+    cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    titles = env.tconv_exercise_titles = getattr(env, "tconv_exercise_titles", {})
+    for i, cell in enumerate(cells):
+        alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt")
+        if alt:
+            titles.setdefault(env.docname, []).append((alt, str(path), (i + 1) * 10000))
+
+
+class TranslateAlt(SphinxPostTransform):
+    """A translated build: each image's alternative text from the page's catalogue (after
+    MyST-NB has rendered the notebook's outputs into images, priority 4)."""
+
+    default_priority = 5
+
+    def run(self, **kwargs):
+        if _language(self.config) == "en":
+            return
+        catalog = _catalog(self.env)
+        if catalog is None:
+            return
+        for node in self.document.findall(nodes.image):
+            alt = node.get("alt")
+            if alt:
+                text = catalog.gettext(alt)
+                if text:
+                    node["alt"] = text
+
+
+def _purge(app, env, docname):
+    getattr(env, "tconv_exercise_titles", {}).pop(docname, None)
+
+
+def _merge(app, env, docnames, other):
+    mine = env.tconv_exercise_titles = getattr(env, "tconv_exercise_titles", {})
+    for docname in docnames:
+        if docname in getattr(other, "tconv_exercise_titles", {}):
+            mine[docname] = other.tconv_exercise_titles[docname]
+
+
+def _page_context(app, pagename, templatename, context, doctree):
+    """The link to the same page in the other edition, for _templates/lang-switch.html."""
+    if not app.config.tconv_other_edition:
+        return
+    lang = _language(app.config)
+    depth = pagename.count("/")
+    up = "../" * depth
+    if lang == "en":
+        other = "zh_CN"
+        url = f"{up}{ZH_DIR}/{pagename}.html"
+    else:
+        other = "en"
+        url = f"{up}../{pagename}.html"
+    here_label, _, _, nav_label = EDITIONS.get(lang, EDITIONS["en"])
+    _, other_label, other_hreflang, _ = EDITIONS[other]
+    context["tconv_edition"] = here_label
+    context["tconv_nav_label"] = nav_label
+    context["tconv_other_url"] = url
+    context["tconv_other_label"] = other_label
+    context["tconv_other_hreflang"] = other_hreflang
+
+
+def _builder_inited(app):
+    # ExerciseStartDirective (the gated form the book uses) runs ExerciseDirective.run
+    from sphinx_exercise.directive import ExerciseDirective  # noqa: PLC0415
+
+    _wrap_exercise_directive(ExerciseDirective)
+    _patch_glue()
+
+
+def setup(app):
+    # False for an edition that has no counterpart (the student edition): no switch
+    app.add_config_value("tconv_other_edition", True, "html", types=[bool])
+    app.connect("builder-inited", _builder_inited)
+    app.connect("doctree-read", _collect_alts)
+    app.connect("doctree-resolved", _add_titles)
+    app.add_post_transform(TranslateAlt)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("html-page-context", _page_context)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
