@@ -1,10 +1,19 @@
 # Thin wrapper over tasks.py (which needs only Python 3 and pip); `make` is optional.
 PYTHON ?= python3
 
-.PHONY: book test execute bench student pdf grade-release lab lab-student env clean
+.PHONY: book book-en book-zh i18n-update test execute bench student pdf grade-release lab lab-student env clean
 
-book:          ## build the HTML book into _build/html
+book:          ## build the HTML book: English into _build/html, Chinese into _build/html/zh
 	$(PYTHON) tasks.py book
+
+book-en:       ## the English edition only
+	$(PYTHON) tasks.py book --lang en
+
+book-zh:       ## the Chinese edition only (中文版), into _build/html/zh
+	$(PYTHON) tasks.py book --lang zh
+
+i18n-update:   ## merge changed English text into the Chinese catalogues (locales/zh_CN)
+	$(PYTHON) tasks.py i18n update
 
 test:          ## every test: unit, doctest, nbval (strict) on every chapter, book build -W
 	$(PYTHON) tasks.py test

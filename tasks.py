@@ -1,7 +1,13 @@
 #!/usr/bin/env python3
 """Project tasks, runnable on a fresh machine that has only Python 3 and pip.
 
-    python3 tasks.py book      build the HTML book into _build/html
+    python3 tasks.py book [--lang en|zh]
+                               build the HTML book: the English edition into _build/html and
+                               the Chinese edition (中文版) into _build/html/zh (--lang: one)
+    python3 tasks.py i18n update|report|check
+                               the Chinese translation catalogues (locales/zh_CN/): merge new
+                               English text into them, print how complete they are, check
+                               them (markup kept, glossary terms used); tools/i18n.py
     python3 tasks.py test      run every test: unit tests and doctests, nbval (strict) on every
                                chapter, the book build with warnings as errors, and every page
                                of the built book in headless chromium, offline, with an
@@ -101,13 +107,35 @@ def ensure_env():
     STAMP.write_text(want + "\n")
 
 
-def build_book():
-    """Build the HTML book into _build/html (warnings are errors)."""
+def build_book(argv=()):
+    """Build the HTML book: the English edition into _build/html, then the Chinese edition
+    (translated from locales/zh_CN, tools/i18n.py) into _build/html/zh, warnings as errors.
+    ``--lang en`` or ``--lang zh`` builds one edition only."""
+    argv = list(argv)
+    lang = "all"
+    if "--lang" in argv:
+        i = argv.index("--lang")
+        lang = argv[i + 1] if i + 1 < len(argv) else ""
+    if lang not in ("all", "en", "zh"):
+        _say(f"--lang ({lang!r}) must be en or zh (no --lang: both editions)")
+        return 2
     ensure_env()
-    rc = _run([BIN / "jupyter-book", "build", ".", *BUILD_ARGS])
-    if rc == 0:
-        _say(f"the book is at {ROOT / '_build' / 'html' / 'index.html'}")
+    rc = 0
+    if lang in ("all", "en"):
+        rc = _run([BIN / "jupyter-book", "build", ".", *BUILD_ARGS])
+        if rc == 0:
+            _say(f"the English edition is at {ROOT / '_build' / 'html' / 'index.html'}")
+    if rc == 0 and lang in ("all", "zh"):
+        rc = _run([PY, ROOT / "tools" / "i18n.py", "build"])
+        if rc == 0:
+            _say(f"the Chinese edition is at {ROOT / '_build' / 'html' / 'zh' / 'index.html'}")
     return rc
+
+
+def i18n(argv=()):
+    """The translation catalogues (tools/i18n.py): update, report, check."""
+    ensure_env()
+    return _run([PY, ROOT / "tools" / "i18n.py", *argv])
 
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -352,7 +380,7 @@ def lab(argv=()):
 
 
 def main(argv):
-    tasks = {"book": lambda a: build_book(), "test": test, "execute": execute, "bench": bench,
+    tasks = {"book": build_book, "i18n": i18n, "test": test, "execute": execute, "bench": bench,
              "student": student, "pdf": pdf, "env": lambda a: ensure_env() or 0,
              "nbval-restricted": nbval_restricted, "grade-release": grade_release, "lab": lab}
     if not argv or argv[0] not in tasks:

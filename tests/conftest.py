@@ -100,6 +100,24 @@ def book_build():
     return proc.returncode, proc.stdout + proc.stderr, html
 
 
+@pytest.fixture(scope="session")
+def zh_build(book_build):
+    """The Chinese edition, built once per session after the English one (into
+    ``_build/html/zh``, as ``python3 tasks.py book`` does). Returns ``(returncode, log,
+    html_dir)``."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    html = root / "_build" / "html" / "zh"
+    if os.environ.get("TCONV_REUSE_BUILD") == "1" and (html / "index.html").exists():
+        return 0, "(reused an existing build: TCONV_REUSE_BUILD=1)", html
+    proc = subprocess.run([sys.executable, str(root / "tools" / "i18n.py"), "build"],
+                          capture_output=True, text=True, cwd=root)
+    return proc.returncode, proc.stdout + proc.stderr, html
+
+
 def transposed_kwargs(cfg):
     """The keyword arguments of a ``transposed_configs`` configuration."""
     return dict(stride=cfg["stride"], padding=cfg["padding"], output_padding=cfg["output_padding"],

@@ -152,11 +152,26 @@ def markup_pieces(text):
                   + _LINK.findall(bare))
 
 
+def _emphasis(text):
+    """How many emphasised and strong spans CommonMark finds in ``text`` (math, code and roles
+    masked): a ``**`` next to Chinese punctuation may not open or close, and would be printed."""
+    from markdown_it import MarkdownIt  # noqa: PLC0415 -- MyST's parser, in the venv
+
+    masked = _CODE.sub("C", _MATH.sub("M", _ROLE.sub("R", text)))
+    html = MarkdownIt("commonmark").renderInline(masked)
+    return html.count("<em>"), html.count("<strong>")
+
+
 def markup_problems(msgid, msgstr):
     """How ``msgstr`` breaks the markup of ``msgid`` (empty when it keeps every piece)."""
     want, got = collections.Counter(markup_pieces(msgid)), collections.Counter(
         markup_pieces(msgstr))
     problems = []
+    (em0, strong0), (em1, strong1) = _emphasis(msgid), _emphasis(msgstr)
+    if (em0, strong0) != (em1, strong1):
+        problems.append(f"emphasis: the English has {em0} *em* and {strong0} **strong**, the "
+                        f"translation {em1} and {strong1} (a * or ** next to full-width "
+                        f"punctuation does not open or close: move it or add a space)")
     if want - got:
         problems.append("missing or changed: " + ", ".join(sorted(want - got)))
     if got - want:
@@ -240,12 +255,27 @@ def check_catalogue(path, terms=None):
     return problems
 
 
+def search_dictionary(path=ROOT / "_build" / "zh-search-words.txt"):
+    """A word list for jieba, the segmenter of Sphinx's Chinese search index: the glossary's
+    Chinese terms (and 卷积核-like compounds) are words, so a query for 棋盘格伪影 or 转置卷积
+    finds the pages that use them. Written from glossary.md at each build."""
+    words = {"伪影", "棋盘格", "上采样层"}
+    for _, forms in glossary_terms():
+        for form in forms:
+            if re.search(r"[\u4e00-\u9fff]", form) and " " not in form:
+                words.add(form)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{w} 100000 n\n" for w in sorted(words)), encoding="utf-8")
+    return path
+
+
 def build(lang="zh"):
     """The Chinese edition's HTML into _build/html/zh/ (warnings are errors)."""
     if lang not in ("zh", ZH):
         raise ValueError(f"lang ({lang!r}) must be 'zh': the only translation is Chinese")
     overrides = {"language": ZH, "html_title": ZH_TITLE, "project": ZH_TITLE,
-                 "html_search_language": "zh"}
+                 "html_search_language": "zh",
+                 "html_search_options": {"dict": str(search_dictionary())}}
     rc = _build("html", ZH_HTML, ROOT / "_build" / ".doctrees-zh", overrides)
     if rc == 0:
         print(f"[i18n] the Chinese edition is at {ZH_HTML / 'index.html'}", flush=True)
