@@ -15,6 +15,9 @@ it lacks for this book:
   the stored outputs into images, so a screen reader speaks the page's language.
 * **Glued numbers.** A translated paragraph is parsed on its own, without the notebook's glue
   data; its ``{glue:text}`` roles are resolved with the page's data all the same.
+* **Speed.** A translated paragraph is parsed with the MyST parser, not MyST-NB's notebook
+  parser (which sets up a whole notebook for each paragraph). Sphinx 7.4's Chinese search indexer is quadratic in the number of Latin words;
+  its list of them is made a set.
 * **The other edition.** Every page gets a link to the same page in the other edition (in the
   article header, ``_templates/lang-switch.html``) and says which edition it is. The Chinese
   edition is built into ``zh/`` inside the English site, so the links are relative and work
@@ -110,9 +113,15 @@ def _patch_glue():
             continue
 
         def retrieve(document, key, _original=original):
-            if "nb_renderer" not in document and _READING["nb_renderer"] is not None:
-                document["nb_renderer"] = _READING["nb_renderer"]
-            return _original(document, key)
+            if "nb_renderer" in document or _READING["nb_renderer"] is None:
+                return _original(document, key)
+            # lend the renderer for this lookup only (a document that keeps it, through its
+            # nodes' .document, could not be pickled)
+            document["nb_renderer"] = _READING["nb_renderer"]
+            try:
+                return _original(document, key)
+            finally:
+                del document["nb_renderer"]
 
         retrieve._tconv_i18n = True
         module.retrieve_glue_data = retrieve
@@ -207,12 +216,75 @@ def _page_context(app, pagename, templatename, context, doctree):
     context["tconv_other_hreflang"] = other_hreflang
 
 
+class _TermSet(set):
+    """A set with list's ``extend``: Sphinx 7.4's Chinese search keeps every Latin word of the
+    book in a list it searches for each word it stems (``word in latin_terms``), which makes
+    indexing quadratic (over a minute for this book); a set gives the same answers at once."""
+
+    def extend(self, words):
+        self.update(words)
+
+
+def _fast_chinese_search():
+    from sphinx.search import zh  # noqa: PLC0415
+
+    if not isinstance(zh.SearchChinese.latin_terms, _TermSet):
+        zh.SearchChinese.latin_terms = _TermSet(zh.SearchChinese.latin_terms)
+
+
+def _fast_translated_parse():
+    """Sphinx parses each translated paragraph as a small document with the page's parser:
+    for this book MyST-NB's notebook parser, which sets up a notebook, a client and a renderer
+    for every paragraph (some 15 ms each, 2000 times). A paragraph is plain MyST Markdown: the
+    MyST parser that MyST-NB itself uses for markdown cells gives the same nodes, and the
+    {glue:text} roles still find the page's glue data (_patch_glue)."""
+    from myst_parser.parsers.sphinx_ import MystParser  # noqa: PLC0415
+    from sphinx.transforms import i18n  # noqa: PLC0415
+
+    original = i18n.publish_msgstr
+    if getattr(original, "_tconv_i18n", False):
+        return
+
+    def publish_msgstr(app, source, source_path, source_line, config, settings):
+        from sphinx.io import SphinxI18nReader  # noqa: PLC0415
+        from docutils.io import StringInput  # noqa: PLC0415
+        from sphinx.util import get_filetype  # noqa: PLC0415
+
+        if get_filetype(config.source_suffix, source_path) != "myst-nb":
+            return original(app, source, source_path, source_line, config, settings)
+        rst_prolog, config.rst_prolog = config.rst_prolog, None
+        try:
+            reader = SphinxI18nReader()
+            reader.setup(app)
+            parser = MystParser()
+            parser.set_application(app)
+            doc = reader.read(source=StringInput(
+                source=source, source_path=f"{source_path}:{source_line}:<translated>"),
+                parser=parser, settings=settings)
+            patch = doc[0] if len(doc) else doc
+            # nodes made by a parser keep a reference to their small document, whose settings
+            # hold the whole build environment: once moved into the page, each node would
+            # drag a copy of it into the page's pickled doctree (12 MB for the glossary
+            # instead of 55 kB). Moved nodes find their document through their parents.
+            for node in patch.findall():
+                node.document = None
+            return patch
+        finally:
+            config.rst_prolog = rst_prolog
+
+    publish_msgstr._tconv_i18n = True
+    i18n.publish_msgstr = publish_msgstr
+
+
 def _builder_inited(app):
     # ExerciseStartDirective (the gated form the book uses) runs ExerciseDirective.run
     from sphinx_exercise.directive import ExerciseDirective  # noqa: PLC0415
 
     _wrap_exercise_directive(ExerciseDirective)
     _patch_glue()
+    if _language(app.config) != "en":
+        _fast_chinese_search()
+        _fast_translated_parse()
 
 
 def setup(app):
