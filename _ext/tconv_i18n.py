@@ -183,6 +183,31 @@ class TranslateAlt(SphinxPostTransform):
                     node["alt"] = text
 
 
+class ChineseExerciseTitles(SphinxPostTransform):
+    """A Chinese build: "练习 1.1：标题" rather than sphinx-exercise's "练习 1.1 (标题)", whose
+    half-width brackets around a title that often has its own （★，手算） read badly. Runs after
+    sphinx-exercise has built the exercise and solution titles (priorities 20-22)."""
+
+    default_priority = 23
+
+    def run(self, **kwargs):
+        if not _language(self.config).startswith("zh"):
+            return
+        from sphinx_exercise.nodes import (  # noqa: PLC0415
+            exercise_enumerable_node, exercise_node, solution_node)
+
+        kinds = (exercise_enumerable_node, exercise_node, solution_node)
+        for node in self.document.findall(lambda n: isinstance(n, kinds)):
+            if not node.children or not isinstance(node.children[0], nodes.title):
+                continue
+            texts = list(node.children[0].findall(nodes.Text))
+            opens = [x for x in texts if str(x) == " ("]
+            if len(opens) != 1 or str(texts[-1]) != ")":
+                continue
+            opens[0].parent.replace(opens[0], nodes.Text("："))
+            texts[-1].parent.remove(texts[-1])
+
+
 def _purge(app, env, docname):
     getattr(env, "tconv_exercise_titles", {}).pop(docname, None)
 
@@ -294,6 +319,7 @@ def setup(app):
     app.connect("doctree-read", _collect_alts)
     app.connect("doctree-resolved", _add_titles)
     app.add_post_transform(TranslateAlt)
+    app.add_post_transform(ChineseExerciseTitles)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("html-page-context", _page_context)
