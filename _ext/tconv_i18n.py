@@ -15,6 +15,8 @@ it lacks for this book:
   the stored outputs into images, so a screen reader speaks the page's language.
 * **Glued numbers.** A translated paragraph is parsed on its own, without the notebook's glue
   data; its ``{glue:text}`` roles are resolved with the page's data all the same.
+* **Part captions.** The captions of _toc.yml's parts are translated (sphinx-external-toc adds
+  them after Sphinx has translated the page).
 * **Speed.** A translated paragraph is parsed with the MyST parser, not MyST-NB's notebook
   parser (which sets up a whole notebook for each paragraph). Sphinx 7.4's Chinese search indexer is quadratic in the number of Latin words;
   its list of them is made a set.
@@ -31,6 +33,7 @@ from pathlib import Path
 from uuid import uuid4
 
 from docutils import nodes
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx.locale import init as init_locale
@@ -125,6 +128,32 @@ def _patch_glue():
 
         retrieve._tconv_i18n = True
         module.retrieve_glue_data = retrieve
+
+
+class TranslateTocCaptions(SphinxTransform):
+    """A translated build: the parts' captions of _toc.yml ("Part I — ...", "Appendices"),
+    which sphinx-external-toc inserts into the root page at priority 100, after Sphinx's
+    Locale transform (20) has translated the page, so they would stay English. They are in the
+    root page's catalogue (the gettext builder extracts them), and are translated here."""
+
+    default_priority = 101
+
+    def apply(self, **kwargs):
+        if _language(self.config) == "en":
+            return
+        from sphinx import addnodes  # noqa: PLC0415
+
+        catalog = None
+        for node in self.document.findall(addnodes.toctree):
+            caption = node.get("caption")
+            if not caption:
+                continue
+            catalog = catalog or _catalog(self.env)
+            if catalog is None:
+                return
+            text = catalog.gettext(caption)
+            if text and text != caption:
+                node["caption"] = node["rawcaption"] = text
 
 
 class _Origin:
@@ -320,6 +349,7 @@ def setup(app):
     app.connect("doctree-resolved", _add_titles)
     app.add_post_transform(TranslateAlt)
     app.add_post_transform(ChineseExerciseTitles)
+    app.add_transform(TranslateTocCaptions)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("html-page-context", _page_context)

@@ -178,6 +178,9 @@ def test_landing_page_says_which_edition(zh_site):
     text = re.sub(r"<[^>]+>", " ", (zh / "intro.html").read_text(encoding="utf-8"))
     assert "这是中文版" in text
     assert i18n.ZH_TITLE in text
+    # the parts of the table of contents (captions from _toc.yml) are Chinese too
+    captions = re.findall(r'caption-text">([^<]*)<', (zh / "intro.html").read_text("utf-8"))
+    assert len(captions) >= 5 and all(HAN.search(c) for c in captions), captions
 
 
 def test_titles_captions_and_alt_texts_are_chinese(zh_site):
