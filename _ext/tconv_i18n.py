@@ -7,9 +7,10 @@ it lacks for this book:
 * **Exercise titles.** sphinx-exercise builds the title of ``{exercise-start} Title`` as a node
   without a source, so Sphinx neither extracts nor translates it, and it copies the exercise
   into its registry (for "Solution to Exercise N (Title)") before any transform could. Here the
-  directive is wrapped: in the gettext build its subtitle carries its raw text and location
-  (extracted like any paragraph); in a translated build the title is translated from the page's
-  catalogue before the directive runs, so the exercise and its solution both show it.
+  directive is wrapped: in the gettext build the title is recorded with its location and added
+  to the page's catalogue; in a translated build it is translated from the page's catalogue
+  before the directive runs, so the exercise and its solution both show it, and a Chinese
+  title reads "练习 1.1：标题".
 * **Alternative texts.** A figure's alternative text (the notebook cell's
   ``mystnb.image.alt``) is extracted from the notebook and translated after MyST-NB has turned
   the stored outputs into images, so a screen reader speaks the page's language.
@@ -18,8 +19,8 @@ it lacks for this book:
 * **Part captions.** The captions of _toc.yml's parts are translated (sphinx-external-toc adds
   them after Sphinx has translated the page).
 * **Speed.** A translated paragraph is parsed with the MyST parser, not MyST-NB's notebook
-  parser (which sets up a whole notebook for each paragraph). Sphinx 7.4's Chinese search indexer is quadratic in the number of Latin words;
-  its list of them is made a set.
+  parser (which sets up a whole notebook for each paragraph). Sphinx 7.4's Chinese search
+  indexer is quadratic in the number of Latin words; its list of them is made a set.
 * **The other edition.** Every page gets a link to the same page in the other edition (in the
   article header, ``_templates/lang-switch.html``) and says which edition it is. The Chinese
   edition is built into ``zh/`` inside the English site, so the links are relative and work
@@ -33,10 +34,9 @@ from pathlib import Path
 from uuid import uuid4
 
 from docutils import nodes
+from sphinx.locale import init as init_locale
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
-
-from sphinx.locale import init as init_locale
 from sphinx.util.i18n import docname_to_domain
 
 #: The editions: Sphinx language code -> (what the page says, the link's text, hreflang,
