@@ -78,6 +78,22 @@ def _run(cmd, **kw):
     return subprocess.run([str(c) for c in cmd], cwd=ROOT, env=_env(), **kw).returncode
 
 
+def _setup_run(cmd, **kw):
+    """Run a setup command (apt-get, npm) with its output captured, so that setup steps running
+    side by side (see setup_for_tests) do not interleave their output: one line when it ends,
+    the last lines of its output when it fails. Returns the exit status."""
+    import time  # noqa: PLC0415
+    start = time.perf_counter()
+    proc = subprocess.run([str(c) for c in cmd], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, errors="replace", **kw)
+    what = " ".join(Path(str(c)).name if i == 0 else str(c) for i, c in enumerate(cmd))
+    _say(f"{what}: {'done' if proc.returncode == 0 else f'failed ({proc.returncode})'} "
+         f"in {time.perf_counter() - start:.0f} s")
+    if proc.returncode:
+        print("\n".join(proc.stdout.splitlines()[-40:]), flush=True)
+    return proc.returncode
+
+
 def _requirements_hash():
     h = hashlib.sha256()
     for name in ("requirements.txt", "pyproject.toml"):
@@ -129,9 +145,8 @@ def ensure_chromium():
         return
     _say("installing Debian's chromium for the browser test")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run([apt, "update", "-q"], env=env, check=False)
-    rc = subprocess.run([apt, "install", "-y", "-q", "chromium"],
-                        env=env).returncode
+    _apt_update(apt, env)
+    rc = _setup_run([apt, "install", "-y", "-q", "chromium"], env=env)
     if rc:
         _say(f"apt-get install chromium failed ({rc}); the browser test will fail")
 
@@ -177,12 +192,19 @@ def ensure_axe():
              "`npm ci` in tests/a11y; the browser test will fail without axe-core")
         return
     _say("installing axe-core for the browser test (npm ci in tests/a11y)")
-    rc = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=A11Y).returncode
+    rc = _setup_run([npm, "ci", "--no-audit", "--no-fund"], cwd=A11Y)
     if rc:
         _say(f"npm ci failed ({rc}); the browser test will fail")
 
 
 _APT_UPDATED = []
+
+
+def _apt_update(apt, env):
+    """``apt-get update``, once per run."""
+    if not _APT_UPDATED:
+        _setup_run([apt, "update", "-q"], env=env)
+        _APT_UPDATED.append(True)
 
 
 def _apt_install(packages, why):
@@ -195,12 +217,9 @@ def _apt_install(packages, why):
              f"{' '.join(packages)}`")
         return False
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    if not _APT_UPDATED:
-        subprocess.run([apt, "update", "-q"], env=env, check=False)
-        _APT_UPDATED.append(True)
+    _apt_update(apt, env)
     _say(f"installing Debian's {' '.join(packages)} for {why}")
-    rc = subprocess.run([apt, "install", "-y", "-q", "--no-install-recommends", *packages],
-                        env=env).returncode
+    rc = _setup_run([apt, "install", "-y", "-q", "--no-install-recommends", *packages], env=env)
     if rc:
         _say(f"apt-get install failed ({rc}); {why} will fail")
     return rc == 0
@@ -229,13 +248,31 @@ def pdf(extra=()):
     return _run([PY, str(ROOT / "tools" / "print_edition.py"), *extra])
 
 
+def setup_for_tests():
+    """Everything the tests need, the independent parts side by side: the virtual environment
+    (pip) here, Debian's chromium and TeX packages (apt-get, one after the other: dpkg has one
+    lock) in one thread and axe-core (npm ci) in another. Each step says when it starts and
+    ends; the tests start when all have ended."""
+    import threading  # noqa: PLC0415
+
+    def system_packages():
+        ensure_chromium()
+        ensure_tex()
+
+    threads = [threading.Thread(target=f, name=f.__name__) for f in (system_packages, ensure_axe)]
+    for t in threads:
+        t.start()
+    try:
+        ensure_env()
+    finally:
+        for t in threads:
+            t.join()
+
+
 def test(extra=()):
     """Every test, in one pytest run so that its summary line counts them all; then nbval once
     more under RESTRICTED_CPU. Fails if either run fails (both always run)."""
-    ensure_env()
-    ensure_chromium()
-    ensure_axe()
-    ensure_tex()
+    setup_for_tests()
     # The restricted run uses one thread and the main run leaves the second core idle much of
     # the time (book builds, LaTeX, the browser), so the two run side by side; its report is
     # printed when the main run ends.
