@@ -3,7 +3,8 @@
 
     python3 tasks.py book      build the HTML book into _build/html
     python3 tasks.py test      run every test: unit tests and doctests, nbval (strict) on every
-                               chapter, the book build with warnings as errors, and every page
+                               chapter (a second pytest run, beside the first), the book
+                               build with warnings as errors, and every page
                                of the built book in headless chromium, offline, with an
                                axe-core accessibility audit, and both PDFs of the print edition
                                (installs Debian's chromium and the print edition's TeX
@@ -269,31 +270,59 @@ def setup_for_tests():
             t.join()
 
 
+NBVAL_FLAGS = ["--nbval", "--nbval-current-env", "--nbval-cell-timeout=300",
+               "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
+
+
 def test(extra=()):
-    """Every test, in one pytest run so that its summary line counts them all; then nbval once
-    more under RESTRICTED_CPU. Fails if either run fails (both always run)."""
+    """Every test: the unit tests, doctests, book, browser, PDF, ... (``tests``, ``tconvlib``)
+    in one pytest run, and nbval on every chapter in a second one beside it; then nbval once
+    more under RESTRICTED_CPU. Fails if any run fails (all always run). ``extra`` (pytest
+    options) goes to the first two."""
     setup_for_tests()
     # The restricted run uses one thread and the main run leaves the second core idle much of
     # the time (book builds, LaTeX, the browser), so the two run side by side; its report is
     # printed when the main run ends.
     log = ROOT / ".nbval-restricted.log"       # not in _build/: the book fixture wipes that
+    chapters_log = ROOT / ".nbval-chapters.log"
     _say("nbval with the CPU restricted, in the background: "
          + " ".join(f"{k}={v}" for k, v in RESTRICTED_CPU.items()) + f" (log: {log})")
-    with open(log, "w", encoding="utf-8") as out:
+    _say(f"then nbval on every chapter, in the background (log: {chapters_log})")
+    chapters_cmd = [str(c) for c in [PY, "-m", "pytest", "chapters", *NBVAL_FLAGS, "-ra",
+                                     "-p", "no:cacheprovider", "--durations=15", *extra]]
+    chapters = {}
+    with open(log, "w", encoding="utf-8") as out, \
+            open(chapters_log, "w", encoding="utf-8") as chapters_out:
         restricted = subprocess.Popen(_nbval_restricted_cmd(), cwd=ROOT, stdout=out,
                                       stderr=subprocess.STDOUT, env=dict(_env(), **RESTRICTED_CPU))
-        rc = _run([PY, "-m", "pytest", "tests", "tconvlib", "chapters", "--nbval",
-                   "--nbval-current-env", "--nbval-cell-timeout=300",
-                   "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-ra",
+
+        def chapters_after_restricted():
+            # nbval on the chapters with the normal CPU: the chapters are nbval's slow part
+            # (about as long as the restricted run), so they run in the background too, after
+            # the restricted run, on the core it leaves: at most two runs at once
+            restricted.wait()
+            chapters["rc"] = subprocess.run(chapters_cmd, cwd=ROOT, stdout=chapters_out,
+                                            stderr=subprocess.STDOUT, env=_env()).returncode
+
+        import threading  # noqa: PLC0415
+        chain = threading.Thread(target=chapters_after_restricted)
+        chain.start()
+        rc = _run([PY, "-m", "pytest", "tests", "tconvlib", *NBVAL_FLAGS, "-ra",
                    "--durations=15", *extra])
         rc_restricted = restricted.wait()
+        chain.join()
+    rc_chapters = chapters.get("rc", 1)
+    _say("nbval on every chapter (" + " ".join(chapters_cmd[1:]) + "):")
+    print(chapters_log.read_text(encoding="utf-8"), flush=True)
+    if rc_chapters:
+        _say(f"nbval on the chapters failed ({rc_chapters})")
     _say("nbval with the CPU restricted (" + " ".join(f"{k}={v}" for k, v in
                                                      RESTRICTED_CPU.items()) + "):")
     print(log.read_text(encoding="utf-8"), flush=True)
     if rc_restricted:
         _say(f"nbval with the restricted CPU failed ({rc_restricted}): a stored output depends "
              f"on the CPU's vector width or thread count")
-    return rc or rc_restricted
+    return rc or rc_chapters or rc_restricted
 
 
 def execute(paths=()):
