@@ -9,7 +9,8 @@
                                English text into them, print how complete they are, check
                                them (markup kept, glossary terms used); tools/i18n.py
     python3 tasks.py test      run every test: unit tests and doctests, nbval (strict) on every
-                               chapter, the book build with warnings as errors, and every page
+                               chapter (a second pytest run, beside the first), the book
+                               build with warnings as errors, and every page
                                of the built book in headless chromium, offline, with an
                                axe-core accessibility audit, and both PDFs of the print edition
                                (installs Debian's chromium and the print edition's TeX
@@ -82,6 +83,22 @@ def _env():
 def _run(cmd, **kw):
     _say(" ".join(str(c) for c in cmd))
     return subprocess.run([str(c) for c in cmd], cwd=ROOT, env=_env(), **kw).returncode
+
+
+def _setup_run(cmd, **kw):
+    """Run a setup command (apt-get, npm) with its output captured, so that setup steps running
+    side by side (see setup_for_tests) do not interleave their output: one line when it ends,
+    the last lines of its output when it fails. Returns the exit status."""
+    import time  # noqa: PLC0415
+    start = time.perf_counter()
+    proc = subprocess.run([str(c) for c in cmd], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, errors="replace", **kw)
+    what = " ".join(Path(str(c)).name if i == 0 else str(c) for i, c in enumerate(cmd))
+    _say(f"{what}: {'done' if proc.returncode == 0 else f'failed ({proc.returncode})'} "
+         f"in {time.perf_counter() - start:.0f} s")
+    if proc.returncode:
+        print("\n".join(proc.stdout.splitlines()[-40:]), flush=True)
+    return proc.returncode
 
 
 def _requirements_hash():
@@ -157,9 +174,8 @@ def ensure_chromium():
         return
     _say("installing Debian's chromium for the browser test")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run([apt, "update", "-q"], env=env, check=False)
-    rc = subprocess.run([apt, "install", "-y", "-q", "chromium"],
-                        env=env).returncode
+    _apt_update(apt, env)
+    rc = _setup_run([apt, "install", "-y", "-q", "chromium"], env=env)
     if rc:
         _say(f"apt-get install chromium failed ({rc}); the browser test will fail")
 
@@ -205,12 +221,19 @@ def ensure_axe():
              "`npm ci` in tests/a11y; the browser test will fail without axe-core")
         return
     _say("installing axe-core for the browser test (npm ci in tests/a11y)")
-    rc = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=A11Y).returncode
+    rc = _setup_run([npm, "ci", "--no-audit", "--no-fund"], cwd=A11Y)
     if rc:
         _say(f"npm ci failed ({rc}); the browser test will fail")
 
 
 _APT_UPDATED = []
+
+
+def _apt_update(apt, env):
+    """``apt-get update``, once per run."""
+    if not _APT_UPDATED:
+        _setup_run([apt, "update", "-q"], env=env)
+        _APT_UPDATED.append(True)
 
 
 def _apt_install(packages, why):
@@ -223,12 +246,9 @@ def _apt_install(packages, why):
              f"{' '.join(packages)}`")
         return False
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    if not _APT_UPDATED:
-        subprocess.run([apt, "update", "-q"], env=env, check=False)
-        _APT_UPDATED.append(True)
+    _apt_update(apt, env)
     _say(f"installing Debian's {' '.join(packages)} for {why}")
-    rc = subprocess.run([apt, "install", "-y", "-q", "--no-install-recommends", *packages],
-                        env=env).returncode
+    rc = _setup_run([apt, "install", "-y", "-q", "--no-install-recommends", *packages], env=env)
     if rc:
         _say(f"apt-get install failed ({rc}); {why} will fail")
     return rc == 0
@@ -257,34 +277,80 @@ def pdf(extra=()):
     return _run([PY, str(ROOT / "tools" / "print_edition.py"), *extra])
 
 
+def setup_for_tests():
+    """Everything the tests need, the independent parts side by side: the virtual environment
+    (pip) here, Debian's chromium and TeX packages (apt-get, one after the other: dpkg has one
+    lock) in one thread and axe-core (npm ci) in another. Each step says when it starts and
+    ends; the tests start when all have ended."""
+    import threading  # noqa: PLC0415
+
+    def system_packages():
+        ensure_chromium()
+        ensure_tex()
+
+    threads = [threading.Thread(target=f, name=f.__name__) for f in (system_packages, ensure_axe)]
+    for t in threads:
+        t.start()
+    try:
+        ensure_env()
+    finally:
+        for t in threads:
+            t.join()
+
+
+NBVAL_FLAGS = ["--nbval", "--nbval-current-env", "--nbval-cell-timeout=300",
+               "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
+
+
 def test(extra=()):
-    """Every test, in one pytest run so that its summary line counts them all; then nbval once
-    more under RESTRICTED_CPU. Fails if either run fails (both always run)."""
-    ensure_env()
-    ensure_chromium()
-    ensure_axe()
-    ensure_tex()
+    """Every test: the unit tests, doctests, book, browser, PDF, ... (``tests``, ``tconvlib``)
+    in one pytest run, and nbval on every chapter in a second one beside it; then nbval once
+    more under RESTRICTED_CPU. Fails if any run fails (all always run). ``extra`` (pytest
+    options) goes to the first two."""
+    setup_for_tests()
     # The restricted run uses one thread and the main run leaves the second core idle much of
     # the time (book builds, LaTeX, the browser), so the two run side by side; its report is
     # printed when the main run ends.
     log = ROOT / ".nbval-restricted.log"       # not in _build/: the book fixture wipes that
+    chapters_log = ROOT / ".nbval-chapters.log"
     _say("nbval with the CPU restricted, in the background: "
          + " ".join(f"{k}={v}" for k, v in RESTRICTED_CPU.items()) + f" (log: {log})")
-    with open(log, "w", encoding="utf-8") as out:
+    _say(f"then nbval on every chapter, in the background (log: {chapters_log})")
+    chapters_cmd = [str(c) for c in [PY, "-m", "pytest", "chapters", *NBVAL_FLAGS, "-ra",
+                                     "-p", "no:cacheprovider", "--durations=15", *extra]]
+    chapters = {}
+    with open(log, "w", encoding="utf-8") as out, \
+            open(chapters_log, "w", encoding="utf-8") as chapters_out:
         restricted = subprocess.Popen(_nbval_restricted_cmd(), cwd=ROOT, stdout=out,
                                       stderr=subprocess.STDOUT, env=dict(_env(), **RESTRICTED_CPU))
-        rc = _run([PY, "-m", "pytest", "tests", "tconvlib", "chapters", "--nbval",
-                   "--nbval-current-env", "--nbval-cell-timeout=300",
-                   "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-ra",
+
+        def chapters_after_restricted():
+            # nbval on the chapters with the normal CPU: the chapters are nbval's slow part
+            # (about as long as the restricted run), so they run in the background too, after
+            # the restricted run, on the core it leaves: at most two runs at once
+            restricted.wait()
+            chapters["rc"] = subprocess.run(chapters_cmd, cwd=ROOT, stdout=chapters_out,
+                                            stderr=subprocess.STDOUT, env=_env()).returncode
+
+        import threading  # noqa: PLC0415
+        chain = threading.Thread(target=chapters_after_restricted)
+        chain.start()
+        rc = _run([PY, "-m", "pytest", "tests", "tconvlib", *NBVAL_FLAGS, "-ra",
                    "--durations=15", *extra])
         rc_restricted = restricted.wait()
+        chain.join()
+    rc_chapters = chapters.get("rc", 1)
+    _say("nbval on every chapter (" + " ".join(chapters_cmd[1:]) + "):")
+    print(chapters_log.read_text(encoding="utf-8"), flush=True)
+    if rc_chapters:
+        _say(f"nbval on the chapters failed ({rc_chapters})")
     _say("nbval with the CPU restricted (" + " ".join(f"{k}={v}" for k, v in
                                                      RESTRICTED_CPU.items()) + "):")
     print(log.read_text(encoding="utf-8"), flush=True)
     if rc_restricted:
         _say(f"nbval with the restricted CPU failed ({rc_restricted}): a stored output depends "
              f"on the CPU's vector width or thread count")
-    return rc or rc_restricted
+    return rc or rc_chapters or rc_restricted
 
 
 def execute(paths=()):

@@ -192,10 +192,34 @@ async () => {
 AXE_FAIL = ("serious", "critical")
 AXE_TALLY = collections.defaultdict(lambda: {"impact": "", "pages": 0, "nodes": 0})
 AXE_PAGES = []                                   # the pages axe has checked (for the table)
+_AXE_LOCK = threading.Lock()
 
 ALTS_JS = """
 () => [...document.images].map(i => ({src: (i.getAttribute('src') || '').slice(0, 60),
                                       alt: i.getAttribute('alt')}))
+"""
+# the read-only checks of a page in one round trip: MATH_JS, IMAGES_JS and ALTS_JS (passed in as
+# source text), the live-widget outputs left in the HTML, and on a chapter page its .ipynb
+# download (fetched) and any launch button
+PAGE_JS = """
+async (a) => {
+  const run = src => (0, eval)('(' + src + ')')();
+  const math = await run(a.math), broken = await run(a.images), alts = run(a.alts);
+  const dead = document.querySelectorAll(
+    'script[type="application/vnd.jupyter.widget-view+json"]').length;
+  let download = null, launch = 0;
+  if (a.stem !== null) {
+    const link = document.querySelector(`a[href$="${a.stem}.ipynb"]`);
+    if (link) {
+      const href = link.getAttribute('href');
+      const r = await fetch(href);
+      download = [href, r.status, await r.text()];
+    }
+    launch = document.querySelectorAll(
+      '[class*="launch"] a, a[href*="binder"], a[href*="colab"]').length;
+  }
+  return [math, broken, alts, dead, download, launch];
+}
 """
 _IMAGE_FILE = re.compile(r"\.(png|jpe?g|gif|svg|webp|bmp|tiff?|pdf)\s*$", re.I)
 
@@ -218,21 +242,28 @@ def alt_problem(alt):
     return None
 
 
-def _check_alts(page, problems):
-    for img in page.evaluate(ALTS_JS):
+def _alt_problems(images, problems):
+    for img in images:
         why = alt_problem(img["alt"])
         if why:
             problems.append(f"<img src={img['src']!r}...> {why}")
 
 
+def _check_alts(page, problems):
+    _alt_problems(page.evaluate(ALTS_JS), problems)
+
+
 def _run_axe(page, name, problems):
     """axe-core on the page as it is now; tallies every violation, fails serious/critical."""
     page.add_script_tag(path=str(AXE))
-    AXE_PAGES.append(name)
-    for v in page.evaluate(AXE_JS):
-        tally = AXE_TALLY[v["id"]]
-        tally["impact"], tally["pages"], tally["nodes"] = (
-            v["impact"], tally["pages"] + 1, tally["nodes"] + v["nodes"])
+    violations = page.evaluate(AXE_JS)
+    with _AXE_LOCK:                          # pages may be checked in several threads
+        AXE_PAGES.append(name)
+        for v in violations:
+            tally = AXE_TALLY[v["id"]]
+            tally["impact"], tally["pages"], tally["nodes"] = (
+                v["impact"], tally["pages"] + 1, tally["nodes"] + v["nodes"])
+    for v in violations:
         if v["impact"] in AXE_FAIL:
             problems.append(f"axe {v['impact']} {v['id']} ({v['help']}) on {v['nodes']} "
                             f"element(s): " + "; ".join(v["where"]))
@@ -436,9 +467,17 @@ def _check_search(page, base, problems):
         problems.append("search for 'convolution' found nothing (the local index did not load?)")
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_page_in_browser(name, site, browser):
-    base, html = site
+def check_page(browser, base, html, name, *, shots=SHOTS, axe=True):
+    """Every per-page check of this module on one page of a site: returns the problems found.
+
+    ``base`` is the URL the site is served at (``http://127.0.0.1:PORT``; any other host is
+    blocked and recorded), ``html`` the folder its files are in, ``name`` the page (``intro``,
+    ``chapters/01_matrix_view``, ``search``, ...: ``{base}/{name}.html``). A full-page
+    screenshot (and one per player) is saved in ``shots`` (none when it is None); ``axe=False``
+    skips the axe-core audit (for a second run over pages axe has already checked).
+    Another test module uses it on another build (``from test_browser import check_page``).
+    """
+    html = Path(html)
     netloc = urlsplit(base).netloc
     problems, console, offhost, failed = [], [], [], []
 
@@ -462,13 +501,17 @@ def test_page_in_browser(name, site, browser):
         f"failed local request: {r.url} ({r.failure})"))
     page.on("response", lambda r: r.status >= 400 and failed.append(
         f"HTTP {r.status}: {r.url}"))
+    stem = name.replace("/", "__")
     try:
         page.goto(f"{base}/{name}.html", wait_until="load")
         if (html / f"{name}.html").read_text().find('http-equiv="Refresh"') >= 0:
             # a redirect page (index.html): check the page it leads to has loaded
             page.wait_for_url(lambda url: not url.endswith(f"/{name}.html"), timeout=10000)
             page.wait_for_load_state("load")
-        math = page.evaluate(MATH_JS)
+        # one round trip for the checks that only read the page
+        math, broken, alts, dead, download, launch = page.evaluate(PAGE_JS, {
+            "math": MATH_JS, "images": IMAGES_JS, "alts": ALTS_JS,
+            "stem": Path(name).name if name.startswith("chapters/") else None})
         if math["n"] and not math["loaded"]:
             problems.append(f"MathJax did not load, {math['n']} formulas left as TeX")
         problems += [f"formula not typeset: {t!r}" for t in math["untypeset"][:5]]
@@ -478,34 +521,32 @@ def test_page_in_browser(name, site, browser):
                             f"spoken label (a screen reader cannot read them), e.g. "
                             f"{math['mute'][0]!r}")
         problems += [f"raw TeX in the page text: {t!r}" for t in math["raw"][:5]]
-        problems += [f"broken image: {src}" for src in page.evaluate(IMAGES_JS)]
-        _check_alts(page, problems)
-        _run_axe(page, name, problems)
+        problems += [f"broken image: {src}" for src in broken]
+        _alt_problems(alts, problems)
+        if axe:
+            _run_axe(page, name, problems)
 
-        dead = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
         if dead:
             problems.append(f"{dead} live-widget output(s) in the HTML: nothing renders them "
                             f"offline; tag the widget cell remove-cell and show a player")
 
         if name.startswith("chapters/"):
-            stem = Path(name).name
-            links = page.locator(f'a[href$="{stem}.ipynb"]')
-            if not links.count():
+            if download is None:
                 problems.append("no download button for the chapter's .ipynb")
             else:
-                href = links.first.get_attribute("href")
-                got = page.evaluate("async u => { const r = await fetch(u); "
-                                    "return [r.status, await r.text()]; }", href)
-                if got[0] != 200 or "nbformat" not in json.loads(got[1] or "{}"):
+                href, status, text = download
+                if status != 200 or "nbformat" not in json.loads(text or "{}"):
                     problems.append(f"the .ipynb download ({href}) is not the notebook")
-            launch = page.locator('[class*="launch"] a, a[href*="binder"], a[href*="colab"]')
-            if launch.count():
-                problems.append(f"{launch.count()} launch button(s): they need a network")
+            if launch:
+                problems.append(f"{launch} launch button(s): they need a network")
 
         if name == "search":               # the screenshot then shows the results
             _check_search(page, base, problems)
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / (name.replace("/", "__") + ".png")), full_page=True)
+        if shots is not None:
+            shots.mkdir(parents=True, exist_ok=True)
+            # JPEG: a long page's full-page PNG costs the browser twice the CPU time to encode
+            page.screenshot(path=str(shots / f"{stem}.jpg"), full_page=True, type="jpeg",
+                            quality=70)
 
         players = page.locator("div.tconv-player")
         for i in range(players.count()):
@@ -516,13 +557,99 @@ def test_page_in_browser(name, site, browser):
             label = f"player {i + 1} of {players.count()}"
             _check_player(page, players.nth(i), label, problems)
             _check_player_keyboard(page, players.nth(i), label, problems)
-            players.nth(i).screenshot(
-                path=str(SHOTS / f"{name.replace('/', '__')}__player{i + 1}.png"))
+            if shots is not None:
+                players.nth(i).screenshot(path=str(shots / f"{stem}__player{i + 1}.png"))
         _check_reflow(page, problems)
 
     finally:
         ctx.close()
-    problems += console + failed + [f"request to another host (blocked): {u}" for u in offhost]
+    return problems + console + failed + [f"request to another host (blocked): {u}"
+                                          for u in offhost]
+
+
+#: browsers checking pages at once: this test's own plus (WORKERS - 1) in threads. A page costs
+#: a browser seconds of CPU time (axe-core, MathJax's speech, the full-page screenshot) in one
+#: renderer process, so a second browser uses a second core.
+WORKERS = int(os.environ.get("TCONV_BROWSER_WORKERS", "2"))
+
+
+class PageSharer:
+    """Check pages in other browsers, in threads, while the tests check theirs in order.
+
+    The tests take the pages from the front of the list, the helpers from the back (each page
+    checked once, by whoever claims it first); a test whose page a helper has claimed waits for
+    that helper's problems. Every page is still checked by :func:`check_page`, in a browser of
+    its own; only who runs it differs.
+    """
+
+    def __init__(self, base, html, names, workers):
+        self.base, self.html, self.names = base, html, list(names)
+        self.lock = threading.Lock()
+        self.owner, self.done, self.result = {}, {}, {}
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self._work, daemon=True, name=f"pages-{i}")
+                        for i in range(max(0, workers - 1))]
+        for t in self.threads:
+            t.start()
+
+    def _claim(self, name, who):
+        with self.lock:
+            if name in self.owner:
+                return False
+            self.owner[name], self.done[name] = who, threading.Event()
+            return True
+
+    def _work(self):
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw:
+            b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
+            try:
+                for name in reversed(self.names):
+                    if self.stop.is_set():
+                        break
+                    if not self._claim(name, "helper"):
+                        continue
+                    try:
+                        self.result[name] = check_page(b, self.base, self.html, name)
+                    except BaseException as e:            # re-raised in the page's test
+                        self.result[name] = e
+                    self.done[name].set()
+            finally:
+                b.close()
+
+    def problems(self, browser, name):
+        """The page's problems: checked here in ``browser``, or by the helper that claimed it."""
+        if self._claim(name, "test"):
+            return check_page(browser, self.base, self.html, name)
+        self.done[name].wait()
+        got = self.result[name]
+        if isinstance(got, BaseException):
+            raise got
+        return got
+
+    def close(self):
+        self.stop.set()
+        for t in self.threads:
+            t.join()
+
+
+@pytest.fixture(scope="module")
+def pages(site, request):
+    """The page checks of this session's test_page_in_browser tests, shared among WORKERS
+    browsers (only the pages whose tests were selected)."""
+    base, html = site
+    names = [item.callspec.params["name"] for item in request.session.items
+             if getattr(item, "originalname", "") == "test_page_in_browser"
+             and item.path == request.path]
+    sharer = PageSharer(base, html, names, WORKERS)
+    yield sharer
+    sharer.close()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_in_browser(name, pages, browser):
+    problems = pages.problems(browser, name)      # check_page(browser, base, html, name)
     assert not problems, f"{name}.html:\n  " + "\n  ".join(dict.fromkeys(problems))
 
 
