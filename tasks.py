@@ -8,11 +8,12 @@
                                axe-core accessibility audit, and both PDFs of the print edition
                                (installs Debian's chromium and the print edition's TeX
                                packages when missing, and axe-core by `npm ci` in tests/a11y
-                               when its node_modules is missing); then nbval a
-                               second time on every chapter with the CPU restricted to AVX2
-                               kernels and one thread (see nbval_restricted)
+                               when its node_modules is missing). The stored outputs are
+                               checked on a second CPU too (AVX2 kernels, one thread):
+                               tests/test_lab.py runs every chapter in JupyterLab under
+                               RESTRICTED_CPU and compares its outputs as nbval does
     python3 tasks.py nbval-restricted [NOTEBOOK ...]
-                               only that second nbval run (default: every chapter)
+                               nbval alone with the CPU restricted (default: every chapter)
     python3 tasks.py execute [NOTEBOOK ...]
                                Restart & Run All: store fresh outputs in the chapter notebooks
     python3 tasks.py bench     run the benchmarks in bench/ (ratios against torch; explorer
@@ -152,8 +153,9 @@ def _nbval_restricted_cmd(paths=()):
 
 
 def nbval_restricted(paths=()):
-    """nbval on the chapters only (no unit tests, no book build: the cheap part to repeat), in
-    subprocesses that inherit RESTRICTED_CPU; the kernels nbval starts inherit it too."""
+    """nbval on the chapters only, in subprocesses that inherit RESTRICTED_CPU (the kernels
+    nbval starts inherit it too). ``tasks.py test`` covers this in tests/test_lab.py; this task
+    runs it alone, on the given notebooks."""
     ensure_env()
     _say("nbval again with the CPU restricted: "
          + " ".join(f"{k}={v}" for k, v in RESTRICTED_CPU.items()))
@@ -230,33 +232,20 @@ def pdf(extra=()):
 
 
 def test(extra=()):
-    """Every test, in one pytest run so that its summary line counts them all; then nbval once
-    more under RESTRICTED_CPU. Fails if either run fails (both always run)."""
+    """Every test, in one pytest run so that its summary line counts them all.
+
+    The stored outputs are checked on two CPUs in that run: nbval re-executes every chapter on
+    this machine's CPU, and tests/test_lab.py runs every chapter in JupyterLab with its kernels
+    under RESTRICTED_CPU and compares every code cell's outputs with nbval's own comparison
+    (same cell options, sanitizing and skipped keys), so no second nbval run is needed."""
     ensure_env()
     ensure_chromium()
     ensure_axe()
     ensure_tex()
-    # The restricted run uses one thread and the main run leaves the second core idle much of
-    # the time (book builds, LaTeX, the browser), so the two run side by side; its report is
-    # printed when the main run ends.
-    log = ROOT / ".nbval-restricted.log"       # not in _build/: the book fixture wipes that
-    _say("nbval with the CPU restricted, in the background: "
-         + " ".join(f"{k}={v}" for k, v in RESTRICTED_CPU.items()) + f" (log: {log})")
-    with open(log, "w", encoding="utf-8") as out:
-        restricted = subprocess.Popen(_nbval_restricted_cmd(), cwd=ROOT, stdout=out,
-                                      stderr=subprocess.STDOUT, env=dict(_env(), **RESTRICTED_CPU))
-        rc = _run([PY, "-m", "pytest", "tests", "tconvlib", "chapters", "--nbval",
-                   "--nbval-current-env", "--nbval-cell-timeout=300",
-                   "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-ra",
-                   "--durations=15", *extra])
-        rc_restricted = restricted.wait()
-    _say("nbval with the CPU restricted (" + " ".join(f"{k}={v}" for k, v in
-                                                     RESTRICTED_CPU.items()) + "):")
-    print(log.read_text(encoding="utf-8"), flush=True)
-    if rc_restricted:
-        _say(f"nbval with the restricted CPU failed ({rc_restricted}): a stored output depends "
-             f"on the CPU's vector width or thread count")
-    return rc or rc_restricted
+    return _run([PY, "-m", "pytest", "tests", "tconvlib", "chapters", "--nbval",
+                 "--nbval-current-env", "--nbval-cell-timeout=300",
+                 "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-ra",
+                 "--durations=15", *extra])
 
 
 def execute(paths=()):
