@@ -15,11 +15,12 @@
                                axe-core accessibility audit, and both PDFs of the print edition
                                (installs Debian's chromium and the print edition's TeX
                                packages when missing, and axe-core by `npm ci` in tests/a11y
-                               when its node_modules is missing); then nbval a
-                               second time on every chapter with the CPU restricted to AVX2
-                               kernels and one thread (see nbval_restricted)
+                               when its node_modules is missing). The stored outputs are
+                               checked on a second CPU too (AVX2 kernels, one thread):
+                               tests/test_lab.py runs every chapter in JupyterLab under
+                               RESTRICTED_CPU and compares its outputs as nbval does
     python3 tasks.py nbval-restricted [NOTEBOOK ...]
-                               only that second nbval run (default: every chapter)
+                               nbval alone with the CPU restricted (default: every chapter)
     python3 tasks.py execute [NOTEBOOK ...]
                                Restart & Run All: store fresh outputs in the chapter notebooks
     python3 tasks.py bench     run the benchmarks in bench/ (ratios against torch; explorer
@@ -196,8 +197,9 @@ def _nbval_restricted_cmd(paths=()):
 
 
 def nbval_restricted(paths=()):
-    """nbval on the chapters only (no unit tests, no book build: the cheap part to repeat), in
-    subprocesses that inherit RESTRICTED_CPU; the kernels nbval starts inherit it too."""
+    """nbval on the chapters only, in subprocesses that inherit RESTRICTED_CPU (the kernels
+    nbval starts inherit it too). ``tasks.py test`` covers this in tests/test_lab.py; this task
+    runs it alone, on the given notebooks."""
     ensure_env()
     _say("nbval again with the CPU restricted: "
          + " ".join(f"{k}={v}" for k, v in RESTRICTED_CPU.items()))
@@ -303,54 +305,31 @@ NBVAL_FLAGS = ["--nbval", "--nbval-current-env", "--nbval-cell-timeout=300",
 
 
 def test(extra=()):
-    """Every test: the unit tests, doctests, book, browser, PDF, ... (``tests``, ``tconvlib``)
-    in one pytest run, and nbval on every chapter in a second one beside it; then nbval once
-    more under RESTRICTED_CPU. Fails if any run fails (all always run). ``extra`` (pytest
-    options) goes to the first two."""
+    """Every test, in two pytest runs side by side (one per core): the unit tests, doctests,
+    the book builds (both editions), the browser, PDF, JupyterLab and grading tests (``tests``,
+    ``tconvlib``) in one, nbval on every chapter in the other. Fails if either fails (both
+    always run). ``extra`` (pytest options) goes to both.
+
+    The stored outputs are checked on two CPUs: nbval re-executes every chapter on this
+    machine's CPU, and tests/test_lab.py runs every chapter in JupyterLab with its kernels under
+    RESTRICTED_CPU and compares every code cell's outputs with nbval's own comparison (same cell
+    options, sanitizing and skipped keys), so no third run is needed."""
     setup_for_tests()
-    # The restricted run uses one thread and the main run leaves the second core idle much of
-    # the time (book builds, LaTeX, the browser), so the two run side by side; its report is
-    # printed when the main run ends.
-    log = ROOT / ".nbval-restricted.log"       # not in _build/: the book fixture wipes that
-    chapters_log = ROOT / ".nbval-chapters.log"
-    _say("nbval with the CPU restricted, in the background: "
-         + " ".join(f"{k}={v}" for k, v in RESTRICTED_CPU.items()) + f" (log: {log})")
-    _say(f"then nbval on every chapter, in the background (log: {chapters_log})")
+    chapters_log = ROOT / ".nbval-chapters.log"   # not in _build/: the book fixture wipes that
     chapters_cmd = [str(c) for c in [PY, "-m", "pytest", "chapters", *NBVAL_FLAGS, "-ra",
                                      "-p", "no:cacheprovider", "--durations=15", *extra]]
-    chapters = {}
-    with open(log, "w", encoding="utf-8") as out, \
-            open(chapters_log, "w", encoding="utf-8") as chapters_out:
-        restricted = subprocess.Popen(_nbval_restricted_cmd(), cwd=ROOT, stdout=out,
-                                      stderr=subprocess.STDOUT, env=dict(_env(), **RESTRICTED_CPU))
-
-        def chapters_after_restricted():
-            # nbval on the chapters with the normal CPU: the chapters are nbval's slow part
-            # (about as long as the restricted run), so they run in the background too, after
-            # the restricted run, on the core it leaves: at most two runs at once
-            restricted.wait()
-            chapters["rc"] = subprocess.run(chapters_cmd, cwd=ROOT, stdout=chapters_out,
-                                            stderr=subprocess.STDOUT, env=_env()).returncode
-
-        import threading  # noqa: PLC0415
-        chain = threading.Thread(target=chapters_after_restricted)
-        chain.start()
+    _say(f"nbval on every chapter, in the background (log: {chapters_log})")
+    with open(chapters_log, "w", encoding="utf-8") as out:
+        chapters = subprocess.Popen(chapters_cmd, cwd=ROOT, stdout=out,
+                                    stderr=subprocess.STDOUT, env=_env())
         rc = _run([PY, "-m", "pytest", "tests", "tconvlib", *NBVAL_FLAGS, "-ra",
                    "--durations=15", *extra])
-        rc_restricted = restricted.wait()
-        chain.join()
-    rc_chapters = chapters.get("rc", 1)
+        rc_chapters = chapters.wait()
     _say("nbval on every chapter (" + " ".join(chapters_cmd[1:]) + "):")
     print(chapters_log.read_text(encoding="utf-8"), flush=True)
     if rc_chapters:
         _say(f"nbval on the chapters failed ({rc_chapters})")
-    _say("nbval with the CPU restricted (" + " ".join(f"{k}={v}" for k, v in
-                                                     RESTRICTED_CPU.items()) + "):")
-    print(log.read_text(encoding="utf-8"), flush=True)
-    if rc_restricted:
-        _say(f"nbval with the restricted CPU failed ({rc_restricted}): a stored output depends "
-             f"on the CPU's vector width or thread count")
-    return rc or rc_chapters or rc_restricted
+    return rc or rc_chapters
 
 
 def execute(paths=()):
