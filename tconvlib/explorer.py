@@ -182,16 +182,18 @@ class Explorer:
                     "pil_kwargs": {"compress_level": int(compress_level)}}
                 fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, **kw)
                 png = buf.getvalue()
-            self._record(time.perf_counter() - start, time.thread_time() - cpu_start)
+            self._record(time.perf_counter() - start, time.thread_time() - cpu_start, dpi)
         return png, "" if caption is None else str(caption)
 
-    def _record(self, seconds, cpu_seconds):
-        """Append one redraw's wall-clock and CPU (this thread's) time to the timings file."""
+    def _record(self, seconds, cpu_seconds, dpi):
+        """Append one redraw's wall-clock and CPU (this thread's) time to the timings file
+        (``live``: drawn for the live face, at its higher resolution)."""
         path = os.environ.get("TCONV_EXPLORER_TIMINGS")
         if path:
             with open(path, "a", encoding="utf-8") as f:
                 f.write(json.dumps({"explorer": self.title or self.draw.__name__,
-                                    "seconds": seconds, "cpu_seconds": cpu_seconds}) + "\n")
+                                    "seconds": seconds, "cpu_seconds": cpu_seconds,
+                                    "live": dpi != self.dpi}) + "\n")
 
     def combinations(self):
         """Every combination of control values, in player order (last control fastest)."""
@@ -226,8 +228,8 @@ class Explorer:
             otherwise (scripts, tests) every change is drawn at once, before the slider's
             assignment returns. Pictures already drawn are shown at once either way.
         prefetch : bool
-            With the thread: after each move, while the kernel is idle, draw the pictures one
-            step away on each control ahead of time (the next step is then shown at once).
+            With the thread: after each move, while the kernel is idle, draw pictures ahead of
+            time into the cache, nearest values first (the next step is then shown at once).
 
         The returned box has ``sliders`` (name -> slider), ``image``, ``caption``, ``redraw()``
         (draw the current values) and ``wait(timeout)`` (return when the latest values are
@@ -361,10 +363,12 @@ class _LiveFace:
     replaces a newer one.
 
     With ``prefetch``, once a learner has moved a slider the thread, when it has nothing asked
-    of it, draws the pictures one step away on each control into the cache, so the next step a
-    learner takes is shown at once. It never runs while a cell is executing (IPython's
-    ``pre_run_cell``/``post_run_cell`` events) and stops as soon as a slider moves again; the
-    drawing it started first finishes (one redraw at most).
+    of it, draws pictures ahead into the cache, nearest first (one step away on each control,
+    then two, ... up to every combination, as the static player does), so the next step a
+    learner takes is shown at once and, after a while, any move. It never runs while a cell is
+    executing (IPython's ``pre_run_cell``/``post_run_cell`` events), restarts from the new
+    values when a slider moves, and lets a move's own picture go first (a drawing ahead that
+    has started finishes first: one redraw at most).
     """
 
     CACHE_SIZE = 256                                    # pictures kept per live widget
@@ -476,14 +480,22 @@ class _LiveFace:
             self._cond.notify_all()
 
     def _neighbours(self, params):
-        """The values one step away on each control, steps up first (where a learner goes)."""
-        out = []
-        for step in (1, -1):
-            for name, (values, _) in self.explorer.controls.items():
-                i = values.index(params[name]) + step
-                if 0 <= i < len(values):
-                    out.append(dict(params, **{name: values[i]}))
-        return out
+        """Values to draw ahead of a learner at ``params``, nearest first: one step away on
+        each control (steps up first, where a learner tends to go), then two steps, and so on
+        to every combination (when there are at most :attr:`CACHE_SIZE`; else two steps)."""
+        names = list(self.explorer.controls)
+        here = [self.explorer.controls[n][0].index(params[n]) for n in names]
+
+        def distance(combo):
+            idx = [self.explorer.controls[n][0].index(combo[n]) for n in names]
+            steps = [b - a for a, b in zip(here, idx)]
+            return (sum(map(abs, steps)), any(d < 0 for d in steps),
+                    [abs(d) for d in steps][::-1])
+
+        most = None if self.explorer.n_frames <= self.CACHE_SIZE else 2
+        combos = [c for c in self.explorer.combinations() if c != params]
+        combos.sort(key=distance)
+        return [c for c in combos if most is None or distance(c)[0] <= most]
 
     def _work(self):
         try:
