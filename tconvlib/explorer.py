@@ -36,9 +36,12 @@ Conventions for chapters
 - The explorer is built in one cell, the live widget is shown by a cell tagged ``remove-cell``
   (it cannot work in static HTML), and the player by the next cell (shown in the book).
 - Keep a player under :data:`MAX_FRAMES` frames: pick a few values per control.
-- A redraw must stay well under 100 ms. Most of matplotlib's time goes into axis ticks and
-  text: leave ticks off where the picture does not need them (``ax.set_xticks([])``), prefer
-  a few labels to many, and never call ``tight_layout`` in ``draw``.
+- A redraw must stay well under 100 ms. Most of matplotlib's time goes into creating axes and
+  their ticks, and into text: pass ``reuse_figure=True`` and build the axes once
+  (``if not fig.axes: ...``), then only update the artists (``set_data``, ``set_offsets``,
+  ``set_text``, limits) or remove and re-add the few that change; leave ticks off where the
+  picture does not need them (``ax.set_xticks([])``), prefer a few labels to many, and never
+  call ``tight_layout`` in ``draw``.
 """
 
 from __future__ import annotations

@@ -213,3 +213,29 @@ def test_threaded_widget_merges_fast_moves_and_draws_ahead():
     draws = ahead.live.draws
     ahead.sliders["k"].value = 2                  # a step: shown at once from the cache
     assert "k=2" in ahead.caption.value and ahead.live.draws == draws
+
+
+def test_reuse_figure_hands_back_one_figure_per_face():
+    """With reuse_figure the drawing function gets the same figure again (so it can update its
+    artists); a ValueError drops the figure, so the next call starts from a new, empty one."""
+    figs, fresh = [], []
+
+    def draw(fig, k):
+        if k == 0:
+            fig.add_subplot()                     # half drawn, then impossible
+            raise ValueError("k = 0 draws nothing")
+        fresh.append(not fig.axes)
+        if not fig.axes:
+            fig.add_subplot().plot([], [])
+        fig.axes[0].lines[0].set_data(range(k), range(k))
+        figs.append(fig)
+        return f"k={k}"
+
+    ex = tc.Explorer(draw, {"k": [0, 1, 2, 3]}, reuse_figure=True)
+    a = ex.render(k=1)[0]
+    ex.render(k=2)
+    assert figs[0] is figs[1] and fresh == [True, False]
+    assert ex.render(k=0) == (b"", "(nothing to draw) k = 0 draws nothing")
+    assert ex.render(k=1)[0] == a and fresh[-1] is True     # a new figure, the same picture
+    ex.widget(threaded=False, pixel_ratio=2)              # the live face: its own figure
+    assert figs[-1] is not figs[-2] and figs[-1].dpi == 2 * ex.dpi
