@@ -15,10 +15,21 @@ Both faces call the same :meth:`Explorer.render`, which is what the redraw bench
 (``bench/bench_explorers.py``: set ``TCONV_EXPLORER_TIMINGS`` to a file and every render appends
 its wall-clock and CPU time there).
 
-The drawing function receives a cleared matplotlib figure and the parameters as keywords; it
-may return a short caption (plain text). If it raises ``ValueError`` (an impossible
-combination, e.g. an output that would be empty), the message is shown instead of a figure, so
-readers see *why* nothing is drawn.
+The drawing function receives a matplotlib figure and the parameters as keywords; it may return
+a short caption (plain text). If it raises ``ValueError`` (an impossible combination, e.g. an
+output that would be empty), the message is shown instead of a figure, so readers see *why*
+nothing is drawn. By default the figure is a new, empty one on every call. With
+``reuse_figure=True`` the explorer keeps one figure per face and hands it back on every call:
+the drawing function builds its axes and artists on the first call (``if not fig.axes``) and
+afterwards only updates them (``set_data``, ``set_array``, ``set_text``, limits), which skips
+matplotlib's most expensive work, creating axes and their ticks.
+
+The live face (:meth:`Explorer.widget`) is built for speed, because a learner waits for every
+redraw: each picture it shows is kept (a cache keyed by the controls' values, so returning to a
+value costs nothing), PNGs are encoded with fast compression, and in a running kernel the
+drawing happens in one background thread that always draws the *latest* values: slider events
+that arrive while a picture is being drawn are merged, never queued, so dragging a slider never
+builds up a backlog of stale redraws.
 
 Conventions for chapters
 ------------------------
@@ -42,7 +53,9 @@ import io
 import itertools
 import json
 import os
+import threading
 import time
+from collections import OrderedDict
 
 __all__ = ["Explorer", "Animation", "Player", "MAX_FRAMES"]
 
@@ -91,6 +104,9 @@ class Explorer:
         Figure size in inches.
     dpi : int
         Resolution of the frames (72 keeps a player small).
+    reuse_figure : bool
+        Hand ``draw`` the same figure on every call (one per face) instead of a new one, so it
+        can update its artists rather than re-plot (see the module's docstring).
 
     Examples
     --------
@@ -106,7 +122,8 @@ class Explorer:
     <static player 'demo': 3 frames over k=[2, 3, 4]>
     """
 
-    def __init__(self, draw, controls, *, title="", figsize=(6.4, 3.0), dpi=72):
+    def __init__(self, draw, controls, *, title="", figsize=(6.4, 3.0), dpi=72,
+                 reuse_figure=False):
         if not callable(draw):
             raise TypeError(f"draw must be callable, got {draw!r}")
         self.draw = draw
@@ -114,15 +131,24 @@ class Explorer:
         self.title = str(title)
         self.figsize = tuple(figsize)
         self.dpi = int(dpi)
-        self._fig = None
+        self.reuse_figure = bool(reuse_figure)
+        self._figs = {}                       # dpi -> the figure kept with reuse_figure
+        self._lock = threading.RLock()        # one drawing at a time (the live face's thread)
 
     # -- rendering ------------------------------------------------------------------------------
-    def _figure(self):
-        if self._fig is None:
-            from matplotlib.figure import Figure   # not pyplot: no inline display, no leaks
-            self._fig = Figure(figsize=self.figsize, dpi=self.dpi)
-        self._fig.clear()
-        return self._fig
+    def _figure(self, dpi):
+        """The figure to draw into at ``dpi``: a new one, or the kept one with reuse_figure.
+
+        A new ``Figure`` costs far less than ``Figure.clear()``, which first resets every
+        axes it drops.
+        """
+        from matplotlib.figure import Figure   # not pyplot: no inline display, no leaks
+
+        if not self.reuse_figure:
+            return Figure(figsize=self.figsize, dpi=dpi)
+        if dpi not in self._figs:
+            self._figs[dpi] = Figure(figsize=self.figsize, dpi=dpi)
+        return self._figs[dpi]
 
     def render(self, **params):
         """Draw one combination of parameters; returns ``(png_bytes, caption)``.
@@ -132,33 +158,45 @@ class Explorer:
         """
         return self._render(params, self.dpi)
 
-    def _render(self, params, dpi):
-        """:meth:`render` at ``dpi`` (the live face renders at the screen's pixel density)."""
+    def _render(self, params, dpi, *, compress_level=None):
+        """:meth:`render` at ``dpi`` (the live face renders at the screen's pixel density).
+
+        ``compress_level`` (0-9) is the PNG's zlib level; the live face uses 1, several times
+        faster to encode than the default (6) for a slightly larger PNG that only travels to
+        the page, never into the notebook.
+        """
         missing = set(self.controls) - set(params)
         extra = set(params) - set(self.controls)
         if missing or extra:
             raise TypeError(f"render() needs exactly the controls {list(self.controls)}; "
                             f"missing {sorted(missing)}, unknown {sorted(extra)}")
-        start, cpu_start = time.perf_counter(), time.thread_time()
-        fig = self._figure()
-        try:
-            caption = self.draw(fig, **params)
-        except ValueError as err:
-            png, caption = b"", f"(nothing to draw) {err}"
-        else:
-            buf = io.BytesIO()
-            fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-            png = buf.getvalue()
-        self._record(time.perf_counter() - start, time.thread_time() - cpu_start)
+        with self._lock:
+            start, cpu_start = time.perf_counter(), time.thread_time()
+            fig = self._figure(dpi)
+            try:
+                caption = self.draw(fig, **params)
+            except ValueError as err:
+                # a kept figure may be half updated: start the next call from a new one
+                self._figs.pop(dpi, None)
+                png, caption = b"", f"(nothing to draw) {err}"
+            else:
+                buf = io.BytesIO()
+                kw = {} if compress_level is None else {
+                    "pil_kwargs": {"compress_level": int(compress_level)}}
+                fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, **kw)
+                png = buf.getvalue()
+            self._record(time.perf_counter() - start, time.thread_time() - cpu_start, dpi)
         return png, "" if caption is None else str(caption)
 
-    def _record(self, seconds, cpu_seconds):
-        """Append one redraw's wall-clock and CPU (this thread's) time to the timings file."""
+    def _record(self, seconds, cpu_seconds, dpi):
+        """Append one redraw's wall-clock and CPU (this thread's) time to the timings file
+        (``live``: drawn for the live face, at its higher resolution)."""
         path = os.environ.get("TCONV_EXPLORER_TIMINGS")
         if path:
             with open(path, "a", encoding="utf-8") as f:
                 f.write(json.dumps({"explorer": self.title or self.draw.__name__,
-                                    "seconds": seconds, "cpu_seconds": cpu_seconds}) + "\n")
+                                    "seconds": seconds, "cpu_seconds": cpu_seconds,
+                                    "live": dpi != self.dpi}) + "\n")
 
     def combinations(self):
         """Every combination of control values, in player order (last control fastest)."""
@@ -174,7 +212,7 @@ class Explorer:
         return n
 
     # -- the live face --------------------------------------------------------------------------
-    def widget(self, *, pixel_ratio=2):
+    def widget(self, *, pixel_ratio=2, threaded=None, prefetch=True):
         """Live sliders (ipywidgets) that redraw the figure on every change, for Jupyter.
 
         The picture is shown at its natural size, ``figsize * dpi`` CSS pixels (never stretched
@@ -182,11 +220,30 @@ class Explorer:
         pixel, so it is sharp on a high-density screen too. Each move of a slider replaces the
         bytes of one ``Image`` widget and the text of one ``HTML`` widget: nothing is appended,
         nothing piles up, nothing is drawn twice.
+
+        Parameters
+        ----------
+        pixel_ratio : int or float
+            Device pixels per CSS pixel (1 to 4).
+        threaded : bool, optional
+            Draw in a background thread that merges slider events arriving faster than the
+            drawing (only the latest values are drawn). Default: in a running Jupyter kernel;
+            otherwise (scripts, tests) every change is drawn at once, before the slider's
+            assignment returns. Pictures already drawn are shown at once either way.
+        prefetch : bool
+            With the thread: after each move, while the kernel is idle, draw pictures ahead of
+            time into the cache, nearest values first (the next step is then shown at once).
+
+        The returned box has ``sliders`` (name -> slider), ``image``, ``caption``, ``redraw()``
+        (draw the current values) and ``wait(timeout)`` (return when the latest values are
+        shown; for tests and the benchmark).
         """
         import ipywidgets as widgets
 
         if not isinstance(pixel_ratio, (int, float)) or not 1 <= pixel_ratio <= 4:
             raise ValueError(f"pixel_ratio ({pixel_ratio!r}) must be a number from 1 to 4")
+        if threaded is None:
+            threaded = _in_kernel()
         sliders = {}
         for name, (values, default) in self.controls.items():
             sliders[name] = widgets.SelectionSlider(
@@ -197,18 +254,11 @@ class Explorer:
         image.add_class("tconv-live-image")
         caption = widgets.HTML()
         caption.add_class("tconv-live-caption")
-        dpi = self.dpi * pixel_ratio
-
-        def redraw(change=None):
-            png, text = self._render({n: s.value for n, s in sliders.items()}, dpi)
-            image.value = png
-            # an impossible combination has no picture: keep the box's size, show the message
-            image.layout.visibility = "visible" if png else "hidden"
-            caption.value = f"<code>{html.escape(text)}</code>"
-
+        live = _LiveFace(self, sliders, image, caption, dpi=self.dpi * pixel_ratio,
+                         threaded=bool(threaded), prefetch=bool(prefetch))
         for s in sliders.values():
-            s.observe(redraw, names="value")
-        redraw()
+            s.observe(live.request, names="value")
+        live.show_now()                             # the first picture, before the cell ends
         controls = widgets.HBox(list(sliders.values()),
                                 layout=widgets.Layout(flex_flow="row wrap"))   # never cut off
         box = _live_box_class()([controls, image, caption],
@@ -217,7 +267,9 @@ class Explorer:
         spec = ", ".join(f"{n}={list(v)}" for n, (v, _) in self.controls.items())
         box.text = (f"<live explorer {self.title!r}: sliders {spec} "
                     f"(they redraw the figure in a running Jupyter kernel)>")
-        box.redraw = redraw          # for tests: operate the explorer without a browser
+        box.redraw = live.request    # for tests: operate the explorer without a browser
+        box.wait = live.wait
+        box.live = live
         box.sliders = sliders
         box.image = image
         box.caption = caption
@@ -245,6 +297,256 @@ class Explorer:
             captions.append(text)
         return Player(self.title, self.controls, frames, captions, play=play,
                       interval_ms=interval_ms)
+
+
+_CELL_RUNNING = threading.Event()     # set while the kernel executes a cell (no drawing ahead)
+_WATCHING = []
+
+
+def _watch_cells():
+    """Track cell execution with IPython's events (once per process)."""
+    if _WATCHING:
+        return
+    try:
+        from IPython import get_ipython
+    except ImportError:                                     # pragma: no cover
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def pre_run_cell(info):
+        _CELL_RUNNING.set()
+
+    def post_run_cell(result):
+        _CELL_RUNNING.clear()
+
+    shell.events.register("pre_run_cell", pre_run_cell)
+    shell.events.register("post_run_cell", post_run_cell)
+    _WATCHING.append((pre_run_cell, post_run_cell))
+    _CELL_RUNNING.set()        # the cell creating the widget is running now
+
+
+_THREADS = []                        # drawing threads alive (joined at exit)
+
+
+def _stop_threads():
+    """At exit: let every drawing thread finish its picture and end (a daemon thread killed in
+    the middle of matplotlib's C++ drawing aborts the process)."""
+    _STOP.set()
+    for face in list(_THREADS):
+        with face._cond:
+            face._cond.notify_all()
+        thread = face._thread
+        if thread is not None:
+            thread.join(timeout=5)
+
+
+_STOP = threading.Event()
+
+
+def _in_kernel():
+    """True when running inside a Jupyter (IPython) kernel."""
+    try:
+        from IPython import get_ipython
+    except ImportError:                                     # pragma: no cover
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+class _LiveFace:
+    """The drawing behind one live widget: a cache, and (threaded) one drawing thread.
+
+    Every slider change calls :meth:`request`. A picture drawn before (same values, this
+    face's resolution) is shown at once from the cache. Otherwise, without a thread, it is drawn
+    at once; with a thread, the values are handed to the thread, replacing any values still
+    waiting there (stale ones are never drawn), and the thread shows each picture it finishes
+    unless a newer one is already shown. Requests are numbered so that an older picture never
+    replaces a newer one.
+
+    With ``prefetch``, once a learner has moved a slider the thread, when it has nothing asked
+    of it, draws pictures ahead into the cache, nearest first (one step away on each control,
+    then two, ... up to every combination, as the static player does), so the next step a
+    learner takes is shown at once and, after a while, any move. It never runs while a cell is
+    executing (IPython's ``pre_run_cell``/``post_run_cell`` events), restarts from the new
+    values when a slider moves, and lets a move's own picture go first (a drawing ahead that
+    has started finishes first: one redraw at most).
+    """
+
+    CACHE_SIZE = 256                                    # pictures kept per live widget
+
+    def __init__(self, explorer, sliders, image, caption, *, dpi, threaded, prefetch):
+        self.explorer = explorer
+        self.sliders = sliders
+        self.image = image
+        self.caption = caption
+        self.dpi = dpi
+        self.threaded = threaded
+        self.prefetch = prefetch and threaded
+        self._ahead = []                                # values to draw ahead, in order
+        if self.threaded:
+            _watch_cells()
+        self.cache = OrderedDict()
+        self.draws = 0                                  # pictures drawn (cache misses)
+        self.shown = 0                                  # pictures handed to the page
+        self._cond = threading.Condition()
+        self._seq = 0                                   # last request's number
+        self._shown_seq = 0                             # number of the picture on show
+        self._pending = None                            # (seq, params) waiting for the thread
+        self._busy = False
+        self._thread = None
+
+    def _params(self):
+        return {n: s.value for n, s in self.sliders.items()}
+
+    def _key(self, params):
+        return tuple(params[n] for n in self.explorer.controls)
+
+    def _draw(self, params):
+        key = self._key(params)
+        with self._cond:
+            hit = self.cache.get(key)
+            if hit is not None:
+                self.cache.move_to_end(key)
+                return hit
+        try:
+            result = self.explorer._render(params, self.dpi, compress_level=1)
+        except Exception as err:
+            if not self.threaded:
+                raise
+            # in the thread nobody would see the traceback: show the error as the caption
+            result = (b"", f"(error while drawing) {type(err).__name__}: {err}")
+        else:
+            with self._cond:
+                self.draws += 1
+                self.cache[key] = result
+                while len(self.cache) > self.CACHE_SIZE:
+                    self.cache.popitem(last=False)
+        return result
+
+    def _show(self, seq, result):
+        with self._cond:
+            if seq <= self._shown_seq:                  # a newer picture is already shown
+                return
+            self._shown_seq = seq
+            png, text = result
+            # hold_sync: the picture and its caption reach the page in one message
+            with self.image.hold_sync(), self.caption.hold_sync():
+                self.image.value = png
+                # an impossible combination has no picture: keep the box's size, show why
+                self.image.layout.visibility = "visible" if png else "hidden"
+                self.caption.value = f"<code>{html.escape(text)}</code>"
+            self.shown += 1
+            self._cond.notify_all()
+
+    def _next(self):
+        with self._cond:
+            self._seq += 1
+            return self._seq
+
+    def show_now(self):
+        """Draw the current values in this thread and show them (the first picture)."""
+        params = self._params()
+        seq = self._next()
+        self._show(seq, self._draw(params))
+
+    def request(self, change=None):
+        """A slider moved: show the picture for the current values."""
+        params = self._params()
+        seq = self._next()
+        with self._cond:
+            hit = self.cache.get(self._key(params))
+        if not self.threaded:
+            self._show(seq, hit if hit is not None else self._draw(params))
+            return
+        with self._cond:
+            if hit is not None:
+                self._pending = None                    # superseded: never drawn
+                self._show(seq, hit)
+                if self.prefetch:
+                    self._ahead = [p for p in self._neighbours(params)
+                                   if self._key(p) not in self.cache]
+            else:
+                self._pending = (seq, params)           # replaces stale values
+                self._ahead = []                        # stop drawing ahead of old values
+            if not (self._pending or self._ahead):
+                return
+            if self._thread is None or not self._thread.is_alive():
+                if not _THREADS:
+                    import atexit
+                    atexit.register(_stop_threads)
+                self._thread = threading.Thread(target=self._work, daemon=True,
+                                                name=f"tconv-explorer-{id(self):x}")
+                _THREADS.append(self)
+                self._thread.start()
+            self._cond.notify_all()
+
+    def _neighbours(self, params):
+        """Values to draw ahead of a learner at ``params``, nearest first: one step away on
+        each control (steps up first, where a learner tends to go), then two steps, and so on
+        to every combination (when there are at most :attr:`CACHE_SIZE`; else two steps)."""
+        names = list(self.explorer.controls)
+        here = [self.explorer.controls[n][0].index(params[n]) for n in names]
+
+        def distance(combo):
+            idx = [self.explorer.controls[n][0].index(combo[n]) for n in names]
+            steps = [b - a for a, b in zip(here, idx)]
+            return (sum(map(abs, steps)), any(d < 0 for d in steps),
+                    [abs(d) for d in steps][::-1])
+
+        most = None if self.explorer.n_frames <= self.CACHE_SIZE else 2
+        combos = [c for c in self.explorer.combinations() if c != params]
+        combos.sort(key=distance)
+        return [c for c in combos if most is None or distance(c)[0] <= most]
+
+    def _work(self):
+        try:
+            self._loop()
+        finally:
+            with self._cond:
+                if self in _THREADS:
+                    _THREADS.remove(self)
+
+    def _loop(self):
+        while True:
+            with self._cond:
+                while self._pending is None and not (self._ahead and not _CELL_RUNNING.is_set()):
+                    if _STOP.is_set() or (
+                            not self._cond.wait(timeout=0.2 if self._ahead else 60)
+                            and self._pending is None and not self._ahead):
+                        self._thread = None             # idle for a minute: end the thread
+                        return
+                if _STOP.is_set():
+                    self._thread = None
+                    return
+                job, self._pending = self._pending, None
+                if job is None:                        # nothing asked: draw one step ahead
+                    ahead = self._ahead.pop(0)
+                self._busy = True
+            try:
+                if job is not None:
+                    seq, params = job
+                    self._show(seq, self._draw(params))
+                    with self._cond:
+                        if self.prefetch and seq == self._seq:   # no newer move meanwhile
+                            self._ahead = [p for p in self._neighbours(params)
+                                           if self._key(p) not in self.cache]
+                elif self._key(ahead) not in self.cache:
+                    self._draw(ahead)
+            finally:
+                with self._cond:
+                    self._busy = False
+                    self._cond.notify_all()
+
+    def wait(self, timeout=30, *, ahead=False):
+        """Block until the latest request's picture is shown (and, with ``ahead``, until the
+        thread has finished drawing ahead too), at most ``timeout`` seconds; True if so."""
+        with self._cond:
+            return self._cond.wait_for(
+                lambda: self._shown_seq == self._seq and self._pending is None
+                and not (ahead and (self._busy or (self._ahead and self.prefetch))),
+                timeout=timeout)
 
 
 _LIVE_BOX = []
@@ -292,10 +594,10 @@ class Animation(Explorer):
     def player(self, *, play=True, interval_ms=700):
         return super().player(play=play, interval_ms=interval_ms)
 
-    def widget(self, *, pixel_ratio=2):
+    def widget(self, *, pixel_ratio=2, threaded=None, prefetch=True):
         import ipywidgets as widgets
 
-        box = super().widget(pixel_ratio=pixel_ratio)
+        box = super().widget(pixel_ratio=pixel_ratio, threaded=threaded)
         slider = box.sliders["frame"]
         values = self.controls["frame"][0]
         play = widgets.Play(min=0, max=len(values) - 1, interval=700, value=0)

@@ -144,6 +144,77 @@ def test_widget_reuses_its_widgets(ex):
     assert w.image.layout.visibility == "hidden"
 
 
+def _count_changes(w):
+    """Record every new value of the live image and every output of the box."""
+    seen = []
+    w.image.observe(lambda ch: seen.append(ch["new"]), names="value")
+    return seen
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_one_slider_change_gives_exactly_one_new_image(ex, threaded):
+    """Each slider change puts exactly one new picture into the one Image widget (nothing
+    drawn twice, nothing appended), with or without the drawing thread."""
+    w = ex.widget(threaded=threaded, prefetch=False)
+    children = w.children
+    seen = _count_changes(w)
+    for n, k in enumerate((3, 2, 3), start=1):
+        w.sliders["k"].value = k
+        assert w.wait(10)
+        assert len(seen) == n and seen[-1] == w.image.value and f"k={k}" in w.caption.value
+    assert w.live.draws == 2          # k=2 (the first picture) and k=3, each drawn once
+    assert w.children is children and len(w.children) == 3
+
+
+def test_returning_to_a_value_draws_nothing(ex):
+    w = ex.widget(threaded=False)
+    first = w.image.value
+    w.sliders["k"].value = 3
+    w.sliders["k"].value = 2
+    assert w.image.value == first and w.live.draws == 2
+
+
+def test_threaded_widget_merges_fast_moves_and_draws_ahead():
+    """Slider events that arrive while a picture is being drawn are merged: only the latest
+    values are drawn, and an older picture never replaces a newer one. After a move the thread
+    draws the neighbouring values ahead, so the next step is shown without drawing."""
+    import threading
+    import time
+
+    gate = threading.Event()
+    drawn = []
+
+    def slow(fig, k):
+        drawn.append(k)
+        if len(drawn) == 2:                       # the first move: hold the drawing thread
+            gate.wait(10)
+        fig.add_subplot().plot(range(k + 1))
+        return f"k={k}"
+
+    ex = tc.Explorer(slow, {"k": ([0, 1, 2, 3, 4, 5], 0)})
+    w = ex.widget(threaded=True, prefetch=False)
+    seen = _count_changes(w)
+    w.sliders["k"].value = 1                      # the thread starts drawing k=1 and waits
+    for _ in range(1000):
+        if len(drawn) == 2:
+            break
+        time.sleep(0.01)
+    for k in (2, 3, 4):                           # arrive while k=1 is being drawn
+        w.sliders["k"].value = k
+    gate.set()
+    assert w.wait(10)
+    assert drawn == [0, 1, 4]                     # 2 and 3 were never drawn
+    assert "k=4" in w.caption.value and seen[-1] == w.image.value
+    # drawing ahead: the neighbours of k=4 are drawn into the cache, not shown
+    ahead = ex.widget(threaded=True, prefetch=True)
+    ahead.sliders["k"].value = 1
+    assert ahead.wait(10, ahead=True)
+    assert {0, 2} <= {key[0] for key in ahead.live.cache}
+    draws = ahead.live.draws
+    ahead.sliders["k"].value = 2                  # a step: shown at once from the cache
+    assert "k=2" in ahead.caption.value and ahead.live.draws == draws
+
+
 def test_reuse_figure_hands_back_one_figure_per_face():
     """With reuse_figure the drawing function gets the same figure again (so it can update its
     artists); a ValueError drops the figure, so the next call starts from a new, empty one."""
@@ -166,5 +237,5 @@ def test_reuse_figure_hands_back_one_figure_per_face():
     assert figs[0] is figs[1] and fresh == [True, False]
     assert ex.render(k=0) == (b"", "(nothing to draw) k = 0 draws nothing")
     assert ex.render(k=1)[0] == a and fresh[-1] is True     # a new figure, the same picture
-    w = ex.widget(threaded=False, pixel_ratio=2)          # the live face: its own figure
+    ex.widget(threaded=False, pixel_ratio=2)              # the live face: its own figure
     assert figs[-1] is not figs[-2] and figs[-1].dpi == 2 * ex.dpi
