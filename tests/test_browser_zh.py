@@ -53,6 +53,13 @@ def zh_pages(zh_site, request):
     sharer.close()
 
 
+def test_every_chinese_page_is_checked(zh_site):
+    _, html = zh_site
+    built = {str(p.relative_to(html).with_suffix("")) for p in html.rglob("*.html")
+             if p.relative_to(html).parts[0] != "_static"}
+    assert built <= set(PAGES), f"pages the browser test does not open: {sorted(built - set(PAGES))}"
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_zh_page_in_browser(name, zh_pages, browser):
     problems = zh_pages.problems(browser, name)
