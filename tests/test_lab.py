@@ -44,10 +44,10 @@ limited to AVX2, one thread), the second CPU on which the stored outputs must ho
    (``tests/test_student_edition.py``). The student's notebooks share one kernel (each is
    opened on it): one kernel start instead of twelve.
 
-Cost: its processes (kernels, JupyterLab, chromium, pytest) use about 380 CPU-seconds in all
-(measured with ``time``: user 344 s + sys 32 s), so at least about 190 s of wall time on an idle
-2-core machine; on a machine shared with a load average of 8-12 it took 17 minutes. The
-browser is the largest consumer (rendering every chapter's outputs). ``TCONV_LAB_CHAPTERS`` (a
+Cost (measured on a shared 2-core machine at a load average of 8-12, where it took 17 minutes):
+the kernels, JupyterLab and pytest about 350 CPU-seconds (``time``: user + sys), and chromium
+about half a core for as long as the test runs (psutil: 447 CPU-seconds in 1004 s; 72 in a
+142 s run of two chapters). On an idle 2-core machine that is about four minutes. ``TCONV_LAB_CHAPTERS`` (a
 comma-separated list of chapter numbers) runs a subset while developing; the output comparison
 then covers only that subset.
 
