@@ -26,15 +26,14 @@ limited to AVX2, one thread), the second CPU on which the stored outputs must ho
    every control is operated as a learner does (a slider is moved with the keyboard; a dropdown
    gets another option; a button is pressed), :data:`MOVES` times at least, each from a settled
    explorer. Each move must change the caption and replace the image at most once (nothing
-   drawn twice), with other bytes (two settings may draw the same picture: then none is sent),
-   every control must change the picture at least once, and the output area must stay as it
-   was (nothing piles up). The
-   in-page redraw time, from the input event to the new image decoded in the page (a
-   ``MutationObserver`` on the image's ``src``, ``performance.now()``), is recorded for every
-   move and its p50/p95 per explorer printed as a table (not asserted: the 100 ms target is for
-   an idle machine, see ``bench/bench_explorers.py``; a move must only show its image within
-   20 s). The exercises render with
-   jupyterlab-myst (numbered titles, no raw directive text).
+   drawn twice), with other bytes (two settings may draw the same picture: then none is sent);
+   every control must change the picture at least once; the output area must stay as it was
+   (nothing piles up). The in-page redraw time, from the input event to the new image decoded
+   in the page (a ``MutationObserver`` on the image's ``src``, ``performance.now()``), is
+   recorded for every move and its p50/p95 per explorer printed as a table (not asserted: the
+   100 ms target is for an idle machine, see ``bench/bench_explorers.py``; a move must only
+   show its image within 20 s). The exercises render with jupyterlab-myst (numbered titles, no
+   raw directive text).
 3. **The student edition** (at the same time as 1, in a second page of the same server): in
    every chapter with a checkable exercise, the answer cell of one exercise (:data:`STUDENT`)
    is run as it is ("not answered yet"), then the right answer (``solve()`` of the instructor's
@@ -42,9 +41,13 @@ limited to AVX2, one thread), the second CPU on which the stored outputs must ho
    page and run; the output must show the verdict the checker gives in this process (✔, or ✘
    with the mistake's own hint). Only the cell that imports ``tconvlib`` runs before: the answer
    cell needs nothing else, and a full Run All of the student edition is tested elsewhere
-   (``tests/test_student_edition.py``).
+   (``tests/test_student_edition.py``). The student's notebooks share one kernel (each is
+   opened on it): one kernel start instead of twelve.
 
-Cost: about three to four minutes on an idle 2-core machine. ``TCONV_LAB_CHAPTERS`` (a
+Cost (measured on a shared 2-core machine at a load average of 8-12, where it took 17 minutes):
+the kernels, JupyterLab and pytest about 350 CPU-seconds (``time``: user + sys), and chromium
+about half a core for as long as the test runs (psutil: 447 CPU-seconds in 1004 s; 72 in a
+142 s run of two chapters). On an idle 2-core machine that is about four minutes. ``TCONV_LAB_CHAPTERS`` (a
 comma-separated list of chapter numbers) runs a subset while developing; the output comparison
 then covers only that subset.
 
@@ -969,6 +972,30 @@ def test_output_comparison_is_as_strict_as_nbval():
     assert not altered(where, frames)
     assert altered(where, lambda outs, j: outs[j].data.update(
         {"text/html": outs[j].data["text/html"].replace("tconv-caption", "tconv-captions", 1)}))
+
+
+def test_nbval_skips_what_this_comparison_skips():
+    """NBVAL_SKIP_COMPARE is nbval's own list (read from its source, so an nbval upgrade that
+    changes it fails here)."""
+    import inspect
+
+    from nbval.plugin import IPyNbFile
+    src = inspect.getsource(IPyNbFile.__init__)
+    keys = re.findall(r"^\s*'([^']+)',?\s*(?:#.*)?$", src, re.M)
+    keys += re.findall(r"\('(image/png)', '(image/jpeg)'\)", src)[0]
+    assert set(keys) == set(NBVAL_SKIP_COMPARE), keys
+
+
+def test_every_chapter_with_an_exercise_has_a_student_check():
+    """Each chapter whose notebook has a checked exercise is in STUDENT, with a registered id."""
+    import tconvlib as tc
+    for chapter in ALL_CHAPTERS:
+        text = (ROOT / "chapters" / chapter).read_text(encoding="utf-8")
+        if "tc.check(" in text:
+            assert chapter[:2] in STUDENT, f"{chapter}: add one exercise to STUDENT"
+            key = STUDENT[chapter[:2]][0]
+            assert key in tc.checkers.exercise_ids(), key
+            assert f'tc.check(\\"{key}\\"' in text or f'tc.check("{key}"' in text, key
 
 
 def test_config_is_offline():
