@@ -212,7 +212,7 @@ class Explorer:
         return n
 
     # -- the live face --------------------------------------------------------------------------
-    def widget(self, *, pixel_ratio=2, threaded=None, prefetch=True):
+    def widget(self, *, pixel_ratio=2, threaded=None, prefetch=None):
         """Live sliders (ipywidgets) that redraw the figure on every change, for Jupyter.
 
         The picture is shown at its natural size, ``figsize * dpi`` CSS pixels (never stretched
@@ -230,9 +230,11 @@ class Explorer:
             drawing (only the latest values are drawn). Default: in a running Jupyter kernel;
             otherwise (scripts, tests) every change is drawn at once, before the slider's
             assignment returns. Pictures already drawn are shown at once either way.
-        prefetch : bool
+        prefetch : bool, optional
             With the thread: after each move, while the kernel is idle, draw pictures ahead of
             time into the cache, nearest values first (the next step is then shown at once).
+            Default: on, unless the environment variable ``TCONV_EXPLORER_PREFETCH`` is ``0``
+            (no background drawing: a slower machine, or a test that measures every draw).
 
         The returned box has ``sliders`` (name -> slider), ``image``, ``caption``, ``redraw()``
         (draw the current values) and ``wait(timeout)`` (return when the latest values are
@@ -244,6 +246,8 @@ class Explorer:
             raise ValueError(f"pixel_ratio ({pixel_ratio!r}) must be a number from 1 to 4")
         if threaded is None:
             threaded = _in_kernel()
+        if prefetch is None:
+            prefetch = os.environ.get("TCONV_EXPLORER_PREFETCH", "1") != "0"
         sliders = {}
         for name, (values, default) in self.controls.items():
             sliders[name] = widgets.SelectionSlider(
@@ -594,10 +598,10 @@ class Animation(Explorer):
     def player(self, *, play=True, interval_ms=700):
         return super().player(play=play, interval_ms=interval_ms)
 
-    def widget(self, *, pixel_ratio=2, threaded=None, prefetch=True):
+    def widget(self, *, pixel_ratio=2, threaded=None, prefetch=None):
         import ipywidgets as widgets
 
-        box = super().widget(pixel_ratio=pixel_ratio, threaded=threaded)
+        box = super().widget(pixel_ratio=pixel_ratio, threaded=threaded, prefetch=prefetch)
         slider = box.sliders["frame"]
         values = self.controls["frame"][0]
         play = widgets.Play(min=0, max=len(values) - 1, interval=700, value=0)

@@ -215,6 +215,10 @@ def _start_lab(root_dir, workdir):
     port = tasks._free_port()
     env = tasks.lab_env(token)
     env.update(tasks.RESTRICTED_CPU)            # the kernels inherit it: nbval's second CPU
+    # no drawing ahead in the background (tconvlib.explorer): every move timed below is a real
+    # draw (the worst case a learner meets), and the kernels spend no CPU time on pictures
+    # nobody asks for while the other chapters run
+    env["TCONV_EXPLORER_PREFETCH"] = "0"
     env["JUPYTER_RUNTIME_DIR"] = str(workdir / "runtime")
     env["JUPYTERLAB_WORKSPACES_DIR"] = str(workdir / "workspaces")
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env["PATH"]
