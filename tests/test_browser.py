@@ -639,15 +639,18 @@ class PageSharer:
             t.join()
 
 
+def selected_pages(request, test_name):
+    """The pages of this session's selected ``test_name`` tests in the requesting module."""
+    return [item.callspec.params["name"] for item in request.session.items
+            if getattr(item, "originalname", "") == test_name and item.path == request.path]
+
+
 @pytest.fixture(scope="module")
 def pages(site, request):
     """The page checks of this session's test_page_in_browser tests, shared among WORKERS
     browsers (only the pages whose tests were selected)."""
     base, html = site
-    names = [item.callspec.params["name"] for item in request.session.items
-             if getattr(item, "originalname", "") == "test_page_in_browser"
-             and item.path == request.path]
-    sharer = PageSharer(base, html, names, WORKERS)
+    sharer = PageSharer(base, html, selected_pages(request, "test_page_in_browser"), WORKERS)
     yield sharer
     sharer.close()
 

@@ -18,7 +18,8 @@ from urllib.parse import quote
 
 import pytest
 
-from test_browser import PAGES, SHOTS, WORKERS, PageSharer, browser, check_page, site  # noqa: F401
+from test_browser import (  # noqa: F401 -- browser and site are fixtures
+    PAGES, SHOTS, WORKERS, PageSharer, browser, check_page, selected_pages, site)
 
 pytestmark = pytest.mark.slow
 
@@ -49,10 +50,7 @@ def zh_site(site, zh_build):
 @pytest.fixture(scope="module")
 def zh_pages(zh_site, request):
     base, html = zh_site
-    names = [item.callspec.params["name"] for item in request.session.items
-             if getattr(item, "originalname", "") == "test_zh_page_in_browser"
-             and item.path == request.path]
-    sharer = _ZhSharer(base, html, names, WORKERS)
+    sharer = _ZhSharer(base, html, selected_pages(request, "test_zh_page_in_browser"), WORKERS)
     yield sharer
     sharer.close()
 
