@@ -307,34 +307,33 @@ NBVAL_FLAGS = ["--nbval", "--nbval-current-env", "--nbval-cell-timeout=300",
 
 
 def test(extra=()):
-    """Every test, in two pytest runs side by side (one per core), each with about half the
-    work: the unit tests, doctests, the book builds (both editions), the browser, PDF,
-    grading and student-edition tests (``tests``, ``tconvlib``) in one; nbval on every chapter
-    and then the JupyterLab test (tests/test_lab.py) in the other. Fails if either fails (both
-    always run). ``extra`` (pytest options) goes to both.
+    """Every test, in two pytest runs side by side: the unit tests, doctests, the book builds
+    (both editions), the browser, PDF, JupyterLab, grading and student-edition tests
+    (``tests``, ``tconvlib``) in one; nbval on every chapter in the other, in the background
+    (it ends within minutes, before the JupyterLab test starts: the two executions of every
+    chapter never compete for the cores). Fails if either fails (both always run). ``extra``
+    (pytest options) goes to both.
 
     The stored outputs are checked on two CPUs: nbval re-executes every chapter on this
     machine's CPU, and tests/test_lab.py runs every chapter in JupyterLab with its kernels under
     RESTRICTED_CPU and compares every code cell's outputs with nbval's own comparison (same cell
     options, sanitizing and skipped keys), so no third run is needed."""
     setup_for_tests()
-    second_log = ROOT / ".nbval-chapters.log"   # not in _build/: the book fixture wipes that
-    second_cmd = [str(c) for c in [PY, "-m", "pytest", "chapters", "tests/test_lab.py",
-                                   *NBVAL_FLAGS, "-ra", "-p", "no:cacheprovider",
-                                   "--durations=15", *extra]]
-    _say(f"nbval on every chapter, then the JupyterLab test, in the background (log: "
-         f"{second_log})")
-    with open(second_log, "w", encoding="utf-8") as out:
-        second = subprocess.Popen(second_cmd, cwd=ROOT, stdout=out,
-                                  stderr=subprocess.STDOUT, env=_env())
-        rc = _run([PY, "-m", "pytest", "tests", "tconvlib", "--ignore=tests/test_lab.py",
-                   *NBVAL_FLAGS, "-ra", "--durations=15", *extra])
-        rc_second = second.wait()
-    _say("nbval on every chapter and the JupyterLab test (" + " ".join(second_cmd[1:]) + "):")
-    print(second_log.read_text(encoding="utf-8"), flush=True)
-    if rc_second:
-        _say(f"nbval on the chapters or the JupyterLab test failed ({rc_second})")
-    return rc or rc_second
+    chapters_log = ROOT / ".nbval-chapters.log"   # not in _build/: the book fixture wipes that
+    chapters_cmd = [str(c) for c in [PY, "-m", "pytest", "chapters", *NBVAL_FLAGS, "-ra",
+                                     "-p", "no:cacheprovider", "--durations=15", *extra]]
+    _say(f"nbval on every chapter, in the background (log: {chapters_log})")
+    with open(chapters_log, "w", encoding="utf-8") as out:
+        chapters = subprocess.Popen(chapters_cmd, cwd=ROOT, stdout=out,
+                                    stderr=subprocess.STDOUT, env=_env())
+        rc = _run([PY, "-m", "pytest", "tests", "tconvlib", *NBVAL_FLAGS, "-ra",
+                   "--durations=15", *extra])
+        rc_chapters = chapters.wait()
+    _say("nbval on every chapter (" + " ".join(chapters_cmd[1:]) + "):")
+    print(chapters_log.read_text(encoding="utf-8"), flush=True)
+    if rc_chapters:
+        _say(f"nbval on the chapters failed ({rc_chapters})")
+    return rc or rc_chapters
 
 
 def execute(paths=()):
