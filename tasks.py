@@ -8,17 +8,18 @@
                                the Chinese translation catalogues (locales/zh_CN/): merge new
                                English text into them, print how complete they are, check
                                them (markup kept, glossary terms used); tools/i18n.py
-    python3 tasks.py test      run every test: unit tests and doctests, nbval (strict) on every
-                               chapter (a second pytest run, beside the first), the book
-                               build with warnings as errors, and every page
-                               of the built book in headless chromium, offline, with an
-                               axe-core accessibility audit, and both PDFs of the print edition
-                               (installs Debian's chromium and the print edition's TeX
-                               packages when missing, and axe-core by `npm ci` in tests/a11y
-                               when its node_modules is missing). The stored outputs are
-                               checked on a second CPU too (AVX2 kernels, one thread):
-                               tests/test_lab.py runs every chapter in JupyterLab under
-                               RESTRICTED_CPU and compares its outputs as nbval does
+    python3 tasks.py test      run every test: unit tests and doctests, the book build with
+                               warnings as errors, every page of the built book in headless
+                               chromium, offline, with an axe-core accessibility audit, both
+                               PDFs of the print edition, and every chapter executed once, in
+                               JupyterLab (tests/test_lab.py), its outputs compared with the
+                               stored ones as nbval compares them, with the kernels' CPU
+                               restricted (AVX2, one thread) (installs Debian's chromium and
+                               the print edition's TeX packages when missing, and axe-core by
+                               `npm ci` in tests/a11y when its node_modules is missing)
+    python3 tasks.py nbval [NOTEBOOK ...]
+                               nbval (strict) alone, on this machine's CPU (default: every
+                               chapter)
     python3 tasks.py nbval-restricted [NOTEBOOK ...]
                                nbval alone with the CPU restricted (default: every chapter)
     python3 tasks.py execute [NOTEBOOK ...]
@@ -307,33 +308,26 @@ NBVAL_FLAGS = ["--nbval", "--nbval-current-env", "--nbval-cell-timeout=300",
 
 
 def test(extra=()):
-    """Every test, in two pytest runs side by side: the unit tests, doctests, the book builds
-    (both editions), the browser, PDF, JupyterLab, grading and student-edition tests
-    (``tests``, ``tconvlib``) in one; nbval on every chapter in the other, in the background
-    (it ends within minutes, before the JupyterLab test starts: the two executions of every
-    chapter never compete for the cores). Fails if either fails (both always run). ``extra``
-    (pytest options) goes to both.
+    """Every test, in one pytest run: the unit tests, doctests, the book builds (both
+    editions), the browser, PDF, JupyterLab, grading and student-edition tests (``tests``,
+    ``tconvlib``). ``extra`` (pytest options) goes to pytest.
 
-    The stored outputs are checked on two CPUs: nbval re-executes every chapter on this
-    machine's CPU, and tests/test_lab.py runs every chapter in JupyterLab with its kernels under
-    RESTRICTED_CPU and compares every code cell's outputs with nbval's own comparison (same cell
-    options, sanitizing and skipped keys), so no third run is needed."""
+    Every chapter is executed once: tests/test_lab.py runs each one in JupyterLab (Run All) and
+    compares every code cell's outputs with the stored ones by nbval's own comparison (same
+    cell options, sanitizing and skipped keys), with its kernels under RESTRICTED_CPU (AVX2,
+    one thread: a CPU other than the one that stored them). Every build reuses the stored
+    outputs. ``python3 tasks.py nbval`` runs nbval itself on this machine's CPU."""
     setup_for_tests()
-    chapters_log = ROOT / ".nbval-chapters.log"   # not in _build/: the book fixture wipes that
-    chapters_cmd = [str(c) for c in [PY, "-m", "pytest", "chapters", *NBVAL_FLAGS, "-ra",
-                                     "-p", "no:cacheprovider", "--durations=15", *extra]]
-    _say(f"nbval on every chapter, in the background (log: {chapters_log})")
-    with open(chapters_log, "w", encoding="utf-8") as out:
-        chapters = subprocess.Popen(chapters_cmd, cwd=ROOT, stdout=out,
-                                    stderr=subprocess.STDOUT, env=_env())
-        rc = _run([PY, "-m", "pytest", "tests", "tconvlib", *NBVAL_FLAGS, "-ra",
-                   "--durations=15", *extra])
-        rc_chapters = chapters.wait()
-    _say("nbval on every chapter (" + " ".join(chapters_cmd[1:]) + "):")
-    print(chapters_log.read_text(encoding="utf-8"), flush=True)
-    if rc_chapters:
-        _say(f"nbval on the chapters failed ({rc_chapters})")
-    return rc or rc_chapters
+    return _run([PY, "-m", "pytest", "tests", "tconvlib", *NBVAL_FLAGS, "-ra",
+                 "--durations=25", *extra])
+
+
+def nbval(paths=()):
+    """nbval (strict) on the chapters (default: every one), on this machine's CPU."""
+    ensure_env()
+    paths = list(paths) or ["chapters"]
+    return _run([PY, "-m", "pytest", *paths, *NBVAL_FLAGS, "-ra", "-p", "no:cacheprovider",
+                 "--durations=15"])
 
 
 def execute(paths=()):
@@ -431,7 +425,8 @@ def lab(argv=()):
 def main(argv):
     tasks = {"book": build_book, "i18n": i18n, "test": test, "execute": execute, "bench": bench,
              "student": student, "pdf": pdf, "env": lambda a: ensure_env() or 0,
-             "nbval-restricted": nbval_restricted, "grade-release": grade_release, "lab": lab}
+             "nbval": nbval, "nbval-restricted": nbval_restricted,
+             "grade-release": grade_release, "lab": lab}
     if not argv or argv[0] not in tasks:
         print(__doc__)
         return 2

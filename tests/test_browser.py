@@ -61,6 +61,9 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 
 pytestmark = pytest.mark.slow
 
+#: full-page screenshots (to read a whole page): TCONV_FULL_SCREENSHOTS=1
+FULL_SCREENSHOTS = os.environ.get("TCONV_FULL_SCREENSHOTS", "") not in ("", "0")
+
 
 def _pages():
     """Every page of the book: the table of contents plus Sphinx's own pages (index.html is
@@ -545,9 +548,10 @@ def check_page(browser, base, html, name, *, shots=SHOTS, axe=True):
             _check_search(page, base, problems)
         if shots is not None:
             shots.mkdir(parents=True, exist_ok=True)
-            # JPEG: a long page's full-page PNG costs the browser twice the CPU time to encode
-            page.screenshot(path=str(shots / f"{stem}.jpg"), full_page=True, type="jpeg",
-                            quality=70)
+            # the first screen (JPEG); the whole page with TCONV_FULL_SCREENSHOTS=1 (a chapter's
+            # full page costs the browser 3-4 s of CPU time to paint and encode)
+            page.screenshot(path=str(shots / f"{stem}.jpg"), full_page=FULL_SCREENSHOTS,
+                            type="jpeg", quality=70)
 
         players = page.locator("div.tconv-player")
         for i in range(players.count()):

@@ -508,6 +508,9 @@ class Lab:
 
     def step(self, what):
         """A timeline of the session (printed with TCONV_LAB_DEBUG=1)."""
+        if os.environ.get("TCONV_LAB_DEBUG"):
+            cpu = _cpu_seconds()
+            what += "  [cpu s: " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(cpu.items())) + "]"
         self.steps.append((time.monotonic(), what))
 
     def fail(self, chapter, part, exc):
