@@ -79,7 +79,11 @@ sys.path.insert(0, str(ROOT))
 import tasks  # noqa: E402  (the same command as `python3 tasks.py lab`)
 
 CHROMIUM = Path(os.environ.get("TCONV_CHROMIUM", "/usr/bin/chromium"))
-SHOTS = ROOT / "_build" / "screenshots" / "lab"
+#: where the screenshots end up; they are taken into a temporary folder and copied here when
+#: the session ends (``tasks.py test`` runs this module beside the other tests, whose book build
+#: starts by wiping ``_build``)
+SHOTS_OUT = ROOT / "_build" / "screenshots" / "lab"
+SHOTS = SHOTS_OUT                       # the folder in use (set by the fixture)
 SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -730,7 +734,8 @@ class Lab:
             assert state["source"] == typed, (chapter, state["source"], typed)
             texts[label] = state["text"]
             self.step(f"student {chapter} {label} answer")
-            await cell.screenshot(path=str(SHOTS / f"student-{stem}-{label}.png"))
+        # the cell as the student sees it after the wrong answer (its verdict and hint)
+        await cell.screenshot(path=str(SHOTS / f"student-{stem}-wrong.png"))
         return texts
 
 
@@ -826,6 +831,8 @@ def lab(tmp_path_factory):
     student_edition.write_sources(book / "student")
     for d in ("runtime", "workspaces"):
         (tmp / d).mkdir()
+    global SHOTS
+    SHOTS = tmp / "screenshots"
     t0 = time.monotonic()
     proc, base, token, log = _start_lab(book, tmp)
     result = Lab(tmp)
@@ -841,6 +848,8 @@ def lab(tmp_path_factory):
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+        if SHOTS.is_dir():
+            shutil.copytree(SHOTS, SHOTS_OUT, dirs_exist_ok=True)
 
 
 def _check(lab, chapter, part):
