@@ -308,37 +308,19 @@ NBVAL_FLAGS = ["--nbval", "--nbval-current-env", "--nbval-cell-timeout=300",
 
 
 def test(extra=()):
-    """Every test, in two pytest runs side by side: tests/test_lab.py (JupyterLab, in the
-    background) and the rest of ``tests`` and ``tconvlib`` (the unit tests, doctests, the book
-    builds of both editions, the browser, PDF, grading and student-edition tests). The rest has
-    long single-threaded stretches (Sphinx, the unit tests, LaTeX) that leave a core free for
-    the JupyterLab test. Fails if either fails (both always run); ``extra`` (pytest options)
-    goes to both.
+    """Every test, in one pytest run: the unit tests, doctests, the book builds (both
+    editions), the browser, PDF, JupyterLab, grading and student-edition tests (``tests``,
+    ``tconvlib``). ``extra`` (pytest options) goes to pytest. (Two runs side by side, the
+    JupyterLab test in one, were slower: both are CPU-bound on two cores.)
 
     Every chapter is executed once: tests/test_lab.py runs each one in JupyterLab (Run All) and
     compares every code cell's outputs with the stored ones by nbval's own comparison (same
     cell options, sanitizing and skipped keys), with its kernels under RESTRICTED_CPU (AVX2,
     one thread: a CPU other than the one that stored them). Every build reuses the stored
     outputs. ``python3 tasks.py nbval`` runs nbval itself on this machine's CPU."""
-    import tempfile  # noqa: PLC0415
     setup_for_tests()
-    lab_log = ROOT / ".lab-test.log"          # not in _build/: the book fixture wipes that
-    lab_cmd = [str(c) for c in [PY, "-m", "pytest", "tests/test_lab.py", "-ra",
-                                "-p", "no:cacheprovider", "--durations=10",
-                                f"--basetemp={tempfile.mkdtemp(prefix='tconv-lab-')}",
-                                *extra]]
-    _say(f"the JupyterLab test, in the background (log: {lab_log})")
-    with open(lab_log, "w", encoding="utf-8") as out:
-        lab_run = subprocess.Popen(lab_cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                   env=_env())
-        rc = _run([PY, "-m", "pytest", "tests", "tconvlib", "--ignore=tests/test_lab.py",
-                   *NBVAL_FLAGS, "-ra", "--durations=25", *extra])
-        rc_lab = lab_run.wait()
-    _say("the JupyterLab test (" + " ".join(lab_cmd[1:]) + "):")
-    print(lab_log.read_text(encoding="utf-8"), flush=True)
-    if rc_lab:
-        _say(f"the JupyterLab test failed ({rc_lab})")
-    return rc or rc_lab
+    return _run([PY, "-m", "pytest", "tests", "tconvlib", *NBVAL_FLAGS, "-ra",
+                 "--durations=25", *extra])
 
 
 def nbval(paths=()):

@@ -30,6 +30,7 @@ it lacks for this book:
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from uuid import uuid4
 
@@ -248,11 +249,20 @@ def _merge(app, env, docnames, other):
             mine[docname] = other.tconv_exercise_titles[docname]
 
 
+#: an exercise's number as Sphinx's HTML writer ends it (a space before the closing tag),
+#: followed by the full-width colon of ChineseExerciseTitles
+_NUMBER_SPACE_COLON = re.compile(r'(<span class="caption-number">[^<]*?) </span>：')
+
+
 def _page_context(app, pagename, templatename, context, doctree):
-    """The link to the same page in the other edition, for _templates/lang-switch.html."""
+    """The link to the same page in the other edition, for _templates/lang-switch.html; in
+    Chinese, "练习 1.1：" without the space Sphinx writes after every caption number (a space
+    before a full-width colon reads as a typo)."""
+    lang = _language(app.config)
+    if lang.startswith("zh") and "body" in context:
+        context["body"] = _NUMBER_SPACE_COLON.sub(r"\1</span>：", context["body"])
     if not app.config.tconv_other_edition:
         return
-    lang = _language(app.config)
     depth = pagename.count("/")
     up = "../" * depth
     if lang == "en":

@@ -207,3 +207,8 @@ def test_titles_captions_and_alt_texts_are_chinese(zh_site):
                     untranslated.append(f"{page.name}: {kind}: {text[:70]!r}")
     assert min(n.values()) > 10, n
     assert not untranslated, "\n".join(untranslated[:30])
+    # "练习 1.1：标题": no space between the number and the full-width colon
+    soup = BeautifulSoup((zh / "chapters" / "01_matrix_view.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    title = soup.select("p.admonition-title")[0].get_text()
+    assert re.fullmatch(r"练习 1\.1：\S.*", title), title

@@ -20,9 +20,10 @@ limited to AVX2, one thread), the second CPU on which the stored outputs must ho
    compared with the stored ones *by nbval's own comparison* (``nbval.plugin``'s
    ``compare_outputs``, ``coalesce_streams``, cell tags and comment markers, the sanitizing
    regexes of ``tests/nbval_sanitize.cfg``; images are skipped as nbval skips them). This is
-   nbval under the restricted CPU, which ``tasks.py test`` therefore no longer runs separately.
+   nbval under the restricted CPU, and the only execution of the chapters in ``tasks.py test``
+   (``tasks.py nbval`` runs nbval itself).
 2. **Every live explorer** (chapters with ``.widget()``), one at a time, once no chapter runs any
-   more: the picture must be sharp and shown at its natural size, one image per explorer; then
+   more (the student's exercises, 3, run meanwhile in the other page): the picture must be sharp and shown at its natural size, one image per explorer; then
    every control is operated as a learner does (a slider is moved with the keyboard; a dropdown
    gets another option; a button is pressed), :data:`MOVES` times at least, each from a settled
    explorer. Each move must change the caption and replace the image at most once (nothing
@@ -31,10 +32,10 @@ limited to AVX2, one thread), the second CPU on which the stored outputs must ho
    (nothing piles up). The in-page redraw time, from the input event to the new image decoded
    in the page (a ``MutationObserver`` on the image's ``src``, ``performance.now()``), is
    recorded for every move and its p50/p95 per explorer printed as a table (not asserted: the
-   100 ms target is for an idle machine, see ``bench/bench_explorers.py``; a move must only
-   show its image within 20 s). The exercises render with jupyterlab-myst (numbered titles, no
+   100 ms target is for an idle machine, see ``bench/bench_explorers.py``, and the student's
+   exercises share the machine here; a move must only show its image within 20 s). The exercises render with jupyterlab-myst (numbered titles, no
    raw directive text).
-3. **The student edition** (at the same time as 1, in a second page of the same server): in
+3. **The student edition** (at the same time as 2, in a second page of the same server): in
    every chapter with a checkable exercise, the answer cell of one exercise (:data:`STUDENT`)
    is run as it is ("not answered yet"), then the right answer (``solve()`` of the instructor's
    checker, written as a Python literal) and a typical wrong answer are typed into it through the
@@ -52,7 +53,7 @@ comma-separated list of chapter numbers) runs a subset while developing; the out
 then covers only that subset.
 
 Screenshots: each explorer before and after its moves and the chapter around it, each student
-exercise with its verdicts, under ``_build/screenshots/lab/``.
+exercise with its verdict on the wrong answer, under ``_build/screenshots/lab/``.
 """
 
 import asyncio
@@ -462,14 +463,22 @@ MOVE_JS = """async (el, [kind, i, dir, path]) => {
   return {ms: m.tShown !== null ? m.tShown - t0 : null,
           cap: m.tCap !== null, image: m.tSrc !== null}; }"""
 
-# End a move (the kernel is idle again): how often the image was replaced, what it shows now
+# End a move (the kernel is idle again): how often the image was replaced, what it shows now.
+# An image that arrived after MOVE_JS gave up on it (its message came more than 150 ms after
+# the caption's, on a loaded machine) is waited for here, and timed.
 MOVE_END_JS = """async el => {
-  const m = el.__move; m.obs.disconnect(); m.cobs.disconnect();
+  const m = el.__move;
+  const t = performance.now();
+  while (m.tSrc !== null && m.tShown === null && performance.now() - t < 20000) {
+    await new Promise(r => setTimeout(r, 4));
+  }
+  m.obs.disconnect(); m.cobs.disconnect();
   const img = el.querySelector('.tconv-live-image');
   const cap = el.querySelector('.tconv-live-caption');
   return {srcChanges: m.srcChanges, captionChanged: cap.textContent !== m.cap0,
           caption: cap.textContent, digest: await window.__lab.digest(img),
-          visible: getComputedStyle(img).visibility}; }"""
+          visible: getComputedStyle(img).visibility,
+          ms: m.tShown !== null ? m.tShown - m.t0 : null}; }"""
 
 
 def _pct(xs, q):
@@ -650,8 +659,9 @@ class Lab:
                 if end["srcChanges"]:
                     # a new image: other bytes (an equal picture is not sent again), timed
                     assert end["digest"] != digest, f"{what}: the image's bytes are the same"
-                    assert r["ms"] is not None, f"{what}: the new image was not decoded"
-                    times.append(r["ms"] / 1000)
+                    ms = r["ms"] if r["ms"] is not None else end["ms"]
+                    assert ms is not None, f"{what}: the new image was not decoded"
+                    times.append(ms / 1000)
                     changed[(c["kind"], c["i"])] += 1
                 digest = end["digest"]
             missing = [c for c in controls if not changed[(c["kind"], c["i"])]]
@@ -790,14 +800,14 @@ async def _session(lab, base, token, tmp):
                     lab.fail(chapter, "student", e)
 
         t0 = time.monotonic()
-        student_task = asyncio.ensure_future(students())
         await instructor()
         lab.timing["run all"] = time.monotonic() - t0
         lab.kernel_envs = _kernel_envs(lab.proc)
-        await student_task
-        lab.timing["students"] = time.monotonic() - t0
+        # the student's exercises beside the explorers: an explorer waits for a redraw most of
+        # the time, and leaves a core free (the Run All above keeps both busy)
         t0 = time.monotonic()
-        for chapter in CHAPTERS:                  # quiet now: one explorer at a time
+        student_task = asyncio.ensure_future(students())
+        for chapter in CHAPTERS:                  # one explorer at a time
             try:
                 await lab.explorers(page_i, chapter)
                 lab.ok(chapter, "explorer")
@@ -805,6 +815,8 @@ async def _session(lab, base, token, tmp):
                 lab.fail(chapter, "explorer", e)
                 await lab._quietly(page_i.screenshot(path=str(SHOTS / f"{chapter[:2]}-fail.png")))
         lab.timing["explorers"] = time.monotonic() - t0
+        await student_task
+        lab.timing["students"] = time.monotonic() - t0
         lab.cpu = _cpu_seconds()
         await ctx_i.close()
         await ctx_s.close()
