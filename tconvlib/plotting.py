@@ -68,7 +68,7 @@ def to_numpy(a):
 
 
 def plot_matrix(a, ax=None, *, annotate=None, title=None, cmap="RdBu_r", grid=True, vmax=None,
-                fontsize=10, xlabel=None, ylabel=None):
+                fontsize=10, xlabel=None, ylabel=None, mesh=False):
     """Show a (small) matrix as a heat map with zero in white.
 
     Parameters
@@ -92,6 +92,10 @@ def plot_matrix(a, ax=None, *, annotate=None, title=None, cmap="RdBu_r", grid=Tr
     xlabel, ylabel : str, optional
         Axis labels; default: the matrix reading, "column (input index)" and
         "row (output index)". Pass ``"column"`` / ``"row"`` for an image.
+    mesh : bool
+        Draw the cells as a mesh (``pcolormesh``, in ``ax.collections``) instead of an image
+        (``imshow``, in ``ax.images``): the same picture, several times faster to draw at a
+        high resolution, for explorers that redraw it on every move of a slider.
 
     Returns
     -------
@@ -110,6 +114,9 @@ def plot_matrix(a, ax=None, *, annotate=None, title=None, cmap="RdBu_r", grid=Tr
     >>> ax = plot_matrix(np.eye(2), vmax=4, xlabel="column", ylabel="row")
     >>> ax.images[0].get_clim(), ax.get_ylabel()
     ((-4.0, 4.0), 'row')
+    >>> ax = plot_matrix(np.eye(2), mesh=True)     # the same picture, drawn as a mesh
+    >>> ax.collections[0].get_array().shape, [float(y) for y in ax.get_ylim()]
+    ((2, 2), [1.5, -0.5])
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
     import matplotlib.pyplot as plt
@@ -130,7 +137,15 @@ def plot_matrix(a, ax=None, *, annotate=None, title=None, cmap="RdBu_r", grid=Tr
     elif not np.isfinite(vmax) or vmax < 0:
         raise ValueError(f"vmax ({vmax!r}) must be a finite number >= 0")
     vmax = float(vmax) or 1.0
-    ax.imshow(m, cmap=cmap, vmin=-vmax, vmax=vmax, interpolation="nearest")
+    if mesh:
+        rows, cols = m.shape
+        ax.pcolormesh(np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5, m, cmap=cmap,
+                      vmin=-vmax, vmax=vmax)
+        ax.set_aspect("equal")
+        ax.set_xlim(-0.5, cols - 0.5)
+        ax.set_ylim(rows - 0.5, -0.5)                     # row 0 on top, as imshow draws it
+    else:
+        ax.imshow(m, cmap=cmap, vmin=-vmax, vmax=vmax, interpolation="nearest")
     if annotate is None:
         annotate = m.shape[0] <= 20 and m.shape[1] <= 20
     if annotate:

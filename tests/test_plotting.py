@@ -240,3 +240,19 @@ def test_cache_text_changed_colour_and_other_renderers():
 def test_cache_text_rejects_non_figures():
     with pytest.raises(TypeError, match="fig must be a matplotlib Figure"):
         tc.plotting.cache_text("figure")
+
+
+def test_plot_matrix_mesh_draws_the_same_picture(A):
+    from matplotlib.figure import Figure
+    figs = []
+    for mesh in (False, True):
+        fig = Figure(figsize=(4, 3))
+        tc.plot_matrix(A, fig.add_subplot(), mesh=mesh, title="A")
+        figs.append(fig)
+    image, mesh = (_png_pixels(f) for f in figs)
+    assert image.shape == mesh.shape
+    # the same cells, colours and labels: only the cells' edges may fall a pixel apart
+    assert np.mean(np.abs(image - mesh).max(axis=2) > 40) < 0.02
+    ax = figs[1].axes[0]
+    assert len(ax.images) == 0 and ax.get_xlim() == (-0.5, A.shape[1] - 0.5)
+    assert ax.get_ylim() == (A.shape[0] - 0.5, -0.5)
