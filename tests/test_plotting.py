@@ -204,6 +204,7 @@ def _text_figure():
     ax.set_xticks(range(5), [f"t{i}" for i in range(5)])
     ax.set_title("a title $x_1$")
     ax.set_xlabel("a long axis label, drawn once")
+    ax.set_ylabel("a rotated label")
     ax.text(1, 0.5, "-3", ha="center", va="center", color="white", fontsize=12)
     ax.text(2, 0.5, "7", ha="center", va="center", rotation=30,
             bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85))
