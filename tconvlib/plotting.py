@@ -379,12 +379,14 @@ def _text_key(text, renderer):
                tuple(patch.get_facecolor()), tuple(patch.get_edgecolor()),
                patch.get_linewidth(), patch.get_alpha(), patch.get_mutation_scale(),
                patch.get_hatch())
-    return (text.get_text(), renderer.dpi, text.get_fontproperties(),
+    fp = text.get_fontproperties()        # mutable: keyed by its values, not the object
+    font = (tuple(fp.get_family()), fp.get_style(), fp.get_variant(), fp.get_weight(),
+            fp.get_stretch(), fp.get_size_in_points(), fp.get_file(), fp.get_math_fontfamily())
+    return (text.get_text(), renderer.dpi, font,
             mcolors.to_rgba(text.get_color()), text.get_alpha(), text.get_rotation(),
             text.get_rotation_mode(), text.get_horizontalalignment(),
             text.get_verticalalignment(), text._multialignment,
-            text.get_linespacing(), text.get_antialiased(), text.get_usetex(), box,
-            tuple(id(e) for e in text.get_path_effects()))
+            text.get_linespacing(), text.get_antialiased(), text.get_usetex(), box)
 
 
 def _draw_cached_text(text, renderer):
@@ -396,7 +398,7 @@ def _draw_cached_text(text, renderer):
     from matplotlib.transforms import IdentityTransform
 
     if not isinstance(renderer, RendererAgg) or text.get_wrap() \
-            or text.get_transform_rotates_text():
+            or text.get_transform_rotates_text() or text.get_path_effects():
         return False
     text._renderer = renderer
     if not text.get_visible() or text.get_text() == "":
@@ -420,7 +422,6 @@ def _draw_cached_text(text, renderer):
         copy.set_transform(IdentityTransform())
         copy.set_clip_on(False)
         copy.set_figure(text.get_figure(root=True))
-        copy.set_path_effects(text.get_path_effects())
         copy._bbox_patch = text.get_bbox_patch()       # drawn around the copy, then given back
         try:
             copy.draw(small)

@@ -225,6 +225,10 @@ def test_cache_text_draws_the_same_picture():
     ax.texts[0].set_text("42")                                    # a changed text is redrawn
     plain.axes[0].texts[0].set_text("42")
     assert np.abs(_png_pixels(cached) - _png_pixels(plain)).max() <= 2
+    for a in (ax, plain.axes[0]):                                 # so is a changed font
+        a.texts[0].set_fontsize(20)
+        a.title.set_fontweight("bold")
+    assert np.abs(_png_pixels(cached) - _png_pixels(plain)).max() <= 2
 
 
 def test_cache_text_changed_colour_and_other_renderers():
