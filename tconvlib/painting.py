@@ -222,6 +222,17 @@ def multiplication_counts(n_in, kernel_size, stride=1, padding=0, output_padding
     return MultiplicationCounts(paint, zero, useful)
 
 
+def _runs(values):
+    """Runs of consecutive integers in a sorted list: ``[0, 1, 5] -> [(0, 1), (5, 5)]``."""
+    runs = []
+    for v in values:
+        if runs and v == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], v)
+        else:
+            runs.append((v, v))
+    return runs
+
+
 def plot_painting(ax, x, w, stride=1, padding=0, output_padding=0, dilation=1, n_stamps=None,
                   annotate=True, fontsize=10):
     """Draw a 1-D painting: one row per stamp, then the sum, on the uncropped canvas.
@@ -229,6 +240,9 @@ def plot_painting(ax, x, w, stride=1, padding=0, output_padding=0, dilation=1, n
     Columns are canvas positions; the columns cropped by ``padding`` are hatched, and the
     output positions are numbered underneath. Only the first ``n_stamps`` stamps are painted
     (all by default), which makes animation frames.
+
+    Called again on the same axes, it replaces the painting it drew there (ticks and labels
+    are reused): an explorer with ``reuse_figure=True`` redraws without building new axes.
 
     Parameters
     ----------
@@ -256,6 +270,11 @@ def plot_painting(ax, x, w, stride=1, padding=0, output_padding=0, dilation=1, n
     >>> ax = Figure().add_subplot()
     >>> plot_painting(ax, [1., 10.], [1., 2., 3.], stride=2, padding=1)
     array([ 2., 13., 20.])
+    >>> n_texts = len(ax.texts)
+    >>> plot_painting(ax, [1., 10.], [1., 2., 3.], stride=2, padding=1)   # redrawn in place
+    array([ 2., 13., 20.])
+    >>> len(ax.texts) == n_texts, len(ax.collections)
+    (True, 3)
     """
     x, w = _single_channel(x, w)
     if x.ndim != 1:
@@ -275,8 +294,14 @@ def plot_painting(ax, x, w, stride=1, padding=0, output_padding=0, dilation=1, n
         painted[i, stride * i: stride * i + dilation * (w.shape[0] - 1) + 1: dilation] = True
     painted[n] = painted[:n].any(axis=0)
     vmax = max(np.abs(grid).max(), 1e-12)
-    ax.imshow(np.where(painted, grid, np.nan), cmap="RdBu_r", vmin=-vmax, vmax=vmax,
-              aspect="auto", interpolation="nearest")
+    for artist in getattr(ax, "_tconv_painting", ()):     # redrawn in place: drop the last one
+        artist.remove()
+    # cells as a mesh (a few quads), not an image resampled to the figure's pixels
+    drawn = [ax.pcolormesh(np.arange(length + 1) - 0.5, np.arange(n + 2) - 0.5,
+                           np.ma.masked_array(grid, ~painted), cmap="RdBu_r", vmin=-vmax,
+                           vmax=vmax)]
+    ax.set_xlim(-0.5, length - 0.5)
+    ax.set_ylim(n + 0.5, -0.5)
     ax.set_xticks(np.arange(length))
     ax.set_xticklabels([str(c - padding) if 0 <= c - padding < n_out else ""
                         for c in range(length)], fontsize=fontsize)
@@ -284,21 +309,22 @@ def plot_painting(ax, x, w, stride=1, padding=0, output_padding=0, dilation=1, n
     ax.set_yticklabels([f"x[{i}] = {x[i]:g}" for i in range(n)] + ["sum"], fontsize=fontsize)
     ax.set_xlabel("output position (canvas columns; hatched: cropped by padding)",
                   fontsize=fontsize)
-    ax.set_xticks(np.arange(-0.5, length), minor=True)
-    ax.set_yticks(np.arange(-0.5, n + 1), minor=True)
-    ax.grid(which="minor", color="0.8", lw=0.5)
-    ax.tick_params(which="minor", length=0)
-    ax.axhline(n - 0.5, color="k", lw=1.2)
-    for c in range(length):
-        if not 0 <= c - padding < n_out:
-            ax.axvspan(c - 0.5, c + 0.5, facecolor="none", edgecolor="0.55", hatch="///",
-                       lw=0, zorder=1)
+    # cell borders: two line collections (grid lines on minor ticks cost a Tick per line)
+    drawn.append(ax.vlines(np.arange(0.5, length - 1), -0.5, n + 0.5, color="0.8", lw=0.5))
+    drawn.append(ax.hlines(np.arange(0.5, n), -0.5, length - 0.5, color="0.8", lw=0.5))
+    drawn.append(ax.axhline(n - 0.5, color="k", lw=1.2))
+    cropped = [c for c in range(length) if not 0 <= c - padding < n_out]
+    for lo, hi in _runs(cropped):                      # one hatched span per run of columns
+        drawn.append(ax.axvspan(lo - 0.5, hi + 0.5, facecolor="none", edgecolor="0.55",
+                                hatch="///", lw=0, zorder=1))
     if annotate:   # above the hatching; on a white label there, so every value stays readable
         label = dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85)
         for r, c in zip(*np.nonzero(painted)):
             v = grid[r, c]
             cropped = not 0 <= c - padding < n_out
-            ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=fontsize, zorder=3,
-                    color="white" if abs(v) > 0.6 * vmax and not cropped else "black",
-                    bbox=label if cropped else None)
+            drawn.append(ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=fontsize,
+                                 zorder=3,
+                                 color="white" if abs(v) > 0.6 * vmax and not cropped
+                                 else "black", bbox=label if cropped else None))
+    ax._tconv_painting = drawn
     return grid[n, padding: padding + n_out].copy()

@@ -136,3 +136,17 @@ def test_plot_painting_bad_input():
         tc.plot_painting(ax, [1., 2.], [1.], n_stamps=3)
     with pytest.raises(ValueError, match="1-D"):
         tc.plot_painting(ax, np.ones((2, 2)), np.ones((2, 2)))
+
+
+def test_plot_painting_redraws_in_place():
+    """A second call on the same axes replaces the painting (an explorer's reused figure)."""
+    from matplotlib.figure import Figure
+    ax = Figure().add_subplot()
+    tc.plot_painting(ax, [1., 2., -1.], [1., 2., 3.], stride=2, padding=1)
+    counts = len(ax.texts), len(ax.collections), len(ax.patches), len(ax.lines)
+    tc.plot_painting(ax, [1., 2., -1.], [1., 2., 3.], stride=2, padding=1)
+    assert (len(ax.texts), len(ax.collections), len(ax.patches), len(ax.lines)) == counts
+    got = tc.plot_painting(ax, [3., 1.], [1., 1.], stride=1)          # another shape
+    np.testing.assert_allclose(got, [3., 4., 1.])
+    assert len(ax.get_yticklabels()) == 3 and ax.get_xlim() == (-0.5, 2.5)
+    assert len(ax.patches) == 0                                      # nothing cropped now

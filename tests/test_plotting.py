@@ -185,3 +185,79 @@ def test_plot_matrices_share_one_colour_scale(A):
     axes = tc.plot_matrices([A, 3 * A], vmax=1)
     assert axes[0, 1].images[0].get_clim() == (-1.0, 1.0)
     plt.close("all")
+
+
+# -- cache_text -----------------------------------------------------------------------------------
+
+def _png_pixels(fig):
+    import io
+    from PIL import Image
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    return np.asarray(Image.open(buf)).astype(int)
+
+
+def _text_figure():
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(4, 2.5))
+    ax = fig.add_subplot()
+    ax.set_xticks(range(5), [f"t{i}" for i in range(5)])
+    ax.set_title("a title $x_1$")
+    ax.set_xlabel("a long axis label, drawn once")
+    ax.set_ylabel("a rotated label")
+    ax.text(1, 0.5, "-3", ha="center", va="center", color="white", fontsize=12)
+    ax.text(2, 0.5, "7", ha="center", va="center", rotation=30,
+            bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85))
+    ax.imshow(np.arange(10.).reshape(2, 5), extent=(-0.5, 4.5, 0, 1), aspect="auto")
+    return fig, ax
+
+
+def test_cache_text_draws_the_same_picture():
+    plain, _ = _text_figure()
+    cached, ax = _text_figure()
+    n = tc.plotting.cache_text(cached)
+    assert n >= 9 and tc.plotting.cache_text(cached) == 0     # converted once
+    expected = _png_pixels(plain)
+    for _ in range(2):                                            # drawn, then from the cache
+        got = _png_pixels(cached)
+        assert got.shape == expected.shape
+        assert np.abs(got - expected).max() <= 2
+    ax.texts[0].set_text("42")                                    # a changed text is redrawn
+    plain.axes[0].texts[0].set_text("42")
+    assert np.abs(_png_pixels(cached) - _png_pixels(plain)).max() <= 2
+    for a in (ax, plain.axes[0]):                                 # so is a changed font
+        a.texts[0].set_fontsize(20)
+        a.title.set_fontweight("bold")
+    assert np.abs(_png_pixels(cached) - _png_pixels(plain)).max() <= 2
+
+
+def test_cache_text_changed_colour_and_other_renderers():
+    import io
+    fig, ax = _text_figure()
+    tc.plotting.cache_text(fig)
+    before = _png_pixels(fig)
+    ax.texts[0].set_color("black")                                # part of the cache's key
+    assert np.abs(_png_pixels(fig) - before).max() > 100
+    fig.savefig(io.BytesIO(), format="svg")                       # drawn the usual way
+    fig.savefig(io.BytesIO(), format="pdf")
+
+
+def test_cache_text_rejects_non_figures():
+    with pytest.raises(TypeError, match="fig must be a matplotlib Figure"):
+        tc.plotting.cache_text("figure")
+
+
+def test_plot_matrix_mesh_draws_the_same_picture(A):
+    from matplotlib.figure import Figure
+    figs = []
+    for mesh in (False, True):
+        fig = Figure(figsize=(4, 3))
+        tc.plot_matrix(A, fig.add_subplot(), mesh=mesh, title="A")
+        figs.append(fig)
+    image, mesh = (_png_pixels(f) for f in figs)
+    assert image.shape == mesh.shape
+    # the same cells, colours and labels: only the cells' edges may fall a pixel apart
+    assert np.mean(np.abs(image - mesh).max(axis=2) > 40) < 0.02
+    ax = figs[1].axes[0]
+    assert len(ax.images) == 0 and ax.get_xlim() == (-0.5, A.shape[1] - 0.5)
+    assert ax.get_ylim() == (A.shape[0] - 0.5, -0.5)
