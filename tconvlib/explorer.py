@@ -176,8 +176,12 @@ class Explorer:
             try:
                 caption = self.draw(fig, **params)
             except ValueError as err:
-                # a kept figure may be half updated: start the next call from a new one
-                self._figs.pop(dpi, None)
+                # a kept figure that ``draw`` changed before raising may be half updated: the
+                # next call starts from a new one. Unchanged (matplotlib marks any change as
+                # stale; cleared after the last savefig), it is kept: rebuilding its axes would
+                # cost the next picture what reuse_figure saves
+                if fig.stale or not self.reuse_figure:
+                    self._figs.pop(dpi, None)
                 png, caption = b"", f"(nothing to draw) {err}"
             else:
                 buf = io.BytesIO()
@@ -185,6 +189,7 @@ class Explorer:
                     "pil_kwargs": {"compress_level": int(compress_level)}}
                 fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, **kw)
                 png = buf.getvalue()
+                fig.stale = False      # drawn: any change from now on marks it stale again
             self._record(time.perf_counter() - start, time.thread_time() - cpu_start, dpi)
         return png, "" if caption is None else str(caption)
 
