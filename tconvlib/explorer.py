@@ -18,7 +18,9 @@ its wall-clock and CPU time there).
 The drawing function receives a matplotlib figure and the parameters as keywords; it may return
 a short caption (plain text). If it raises ``ValueError`` (an impossible combination, e.g. an
 output that would be empty), the message is shown instead of a figure, so readers see *why*
-nothing is drawn. By default the figure is a new, empty one on every call. With
+nothing is drawn (with ``reuse_figure``, check the parameters before touching the figure: a
+figure left half updated is thrown away, and building the next one costs a slow first draw).
+By default the figure is a new, empty one on every call. With
 ``reuse_figure=True`` the explorer keeps one figure per face and hands it back on every call:
 the drawing function builds its axes and artists on the first call (``if not fig.axes``) and
 afterwards only updates them (``set_data``, ``set_array``, ``set_text``, limits), which skips
@@ -173,11 +175,16 @@ class Explorer:
         with self._lock:
             start, cpu_start = time.perf_counter(), time.thread_time()
             fig = self._figure(dpi)
+            # any change to the figure's artists marks it stale: a draw that raises before
+            # touching the figure (an impossible combination, checked first) leaves it clean
+            fig.stale = False
             try:
                 caption = self.draw(fig, **params)
             except ValueError as err:
-                # a kept figure may be half updated: start the next call from a new one
-                self._figs.pop(dpi, None)
+                # a kept figure that was touched may be half updated: start the next call
+                # from a new one (rebuilding it costs a slow first draw, so keep a clean one)
+                if fig.stale:
+                    self._figs.pop(dpi, None)
                 png, caption = b"", f"(nothing to draw) {err}"
             else:
                 buf = io.BytesIO()

@@ -239,3 +239,23 @@ def test_reuse_figure_hands_back_one_figure_per_face():
     assert ex.render(k=1)[0] == a and fresh[-1] is True     # a new figure, the same picture
     ex.widget(threaded=False, pixel_ratio=2)              # the live face: its own figure
     assert figs[-1] is not figs[-2] and figs[-1].dpi == 2 * ex.dpi
+
+
+def test_reuse_figure_keeps_a_figure_an_impossible_combination_did_not_touch():
+    """A ValueError raised before the figure is touched keeps it: the next call only updates."""
+    fresh = []
+
+    def draw(fig, k):
+        if k == 0:
+            raise ValueError("k = 0 draws nothing")       # checked before drawing anything
+        fresh.append(not fig.axes)
+        if not fig.axes:
+            fig.add_subplot().plot([], [])
+        fig.axes[0].lines[0].set_data(range(k), range(k))
+        return f"k={k}"
+
+    ex = tc.Explorer(draw, {"k": [0, 1, 2]}, reuse_figure=True)
+    a = ex.render(k=1)[0]
+    assert ex.render(k=0)[0] == b""
+    assert ex.render(k=1)[0] == a and fresh == [True, False]
+    assert ex.render(k=0)[0] == b"" and ex.render(k=2)[0] and fresh == [True, False, False]
