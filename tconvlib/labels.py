@@ -125,15 +125,15 @@ def _collection_class():
             """The labels' strings, in order."""
             return list(self._texts)
 
+    TextLabels.__qualname__ = "TextLabels"
     return TextLabels
 
 
 def __getattr__(name):                          # matplotlib is imported only when needed
     if name == "TextLabels":
-        cls = _collection_class()
-        globals()["TextLabels"] = cls
+        cls = globals()["TextLabels"] = _collection_class()   # built once (it costs ~10 ms)
         return cls
-    raise AttributeError(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def text_labels(ax, xy, texts, *, fontsize=9, color="black", ha="center", va="center",
@@ -173,7 +173,8 @@ def text_labels(ax, xy, texts, *, fontsize=9, color="black", ha="center", va="ce
     ValueError: xy (1 positions) and texts (2 labels) must have the same length
     """
     kwargs.setdefault("offset_transform", ax.transData)
-    labels = __getattr__("TextLabels")(xy, texts, fontsize=fontsize, color=color, ha=ha,
+    cls = globals().get("TextLabels") or __getattr__("TextLabels")
+    labels = cls(xy, texts, fontsize=fontsize, color=color, ha=ha,
                                        va=va, **kwargs)
     ax.add_collection(labels, autolim=False)
     return labels
