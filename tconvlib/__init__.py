@@ -32,6 +32,7 @@ here; the modules behind them are named after the book's concepts:
 - :mod:`tconvlib.plotting`    figures used by the chapters
 - :mod:`tconvlib.tables`      result tables (``Table``): HTML in the book, text for nbval
 - :mod:`tconvlib.explorer`    explorers: live sliders in Jupyter, static players in the book
+- :mod:`tconvlib.labels`      many text labels drawn as one artist (``text_labels``): fast redraws
 - :mod:`tconvlib.checkers`    exercise checkers
 """
 
@@ -61,6 +62,7 @@ from .alignment import (DecoderPlan, center_of_mass, crop_or_pad, decoder_plan, 
 # -- chapter support: plotting and exercise checkers ------------------------------------------
 from .checkers import check
 from .explorer import Animation, Explorer
+from .labels import text_labels
 from .plotting import plot_matrices, plot_matrix, shade
 from .tables import Table
 
@@ -110,6 +112,7 @@ __all__ = [
     "shade",
     "Table",
     "Explorer",
+    "text_labels",
     "Animation",
     "icnr_",
     "blur_kernel",

@@ -18,7 +18,9 @@ its wall-clock and CPU time there).
 The drawing function receives a matplotlib figure and the parameters as keywords; it may return
 a short caption (plain text). If it raises ``ValueError`` (an impossible combination, e.g. an
 output that would be empty), the message is shown instead of a figure, so readers see *why*
-nothing is drawn. By default the figure is a new, empty one on every call. With
+nothing is drawn (with ``reuse_figure``, check the parameters before touching the figure: a
+figure left half updated is thrown away, and building the next one costs a slow first draw).
+By default the figure is a new, empty one on every call. With
 ``reuse_figure=True`` the explorer keeps one figure per face and hands it back on every call:
 the drawing function builds its axes and artists on the first call (``if not fig.axes``) and
 afterwards only updates them (``set_data``, ``set_array``, ``set_text``, limits), which skips
@@ -173,14 +175,15 @@ class Explorer:
         with self._lock:
             start, cpu_start = time.perf_counter(), time.thread_time()
             fig = self._figure(dpi)
+            # any change to the figure's artists marks it stale: a draw that raises before
+            # touching the figure (an impossible combination, checked first) leaves it clean
+            fig.stale = False
             try:
                 caption = self.draw(fig, **params)
             except ValueError as err:
-                # a kept figure that ``draw`` changed before raising may be half updated: the
-                # next call starts from a new one. Unchanged (matplotlib marks any change as
-                # stale; cleared after the last savefig), it is kept: rebuilding its axes would
-                # cost the next picture what reuse_figure saves
-                if fig.stale or not self.reuse_figure:
+                # a kept figure that was touched may be half updated: start the next call
+                # from a new one (rebuilding it costs a slow first draw, so keep a clean one)
+                if fig.stale:
                     self._figs.pop(dpi, None)
                 png, caption = b"", f"(nothing to draw) {err}"
             else:
@@ -189,7 +192,6 @@ class Explorer:
                     "pil_kwargs": {"compress_level": int(compress_level)}}
                 fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, **kw)
                 png = buf.getvalue()
-                fig.stale = False      # drawn: any change from now on marks it stale again
             self._record(time.perf_counter() - start, time.thread_time() - cpu_start, dpi)
         return png, "" if caption is None else str(caption)
 

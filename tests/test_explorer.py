@@ -241,13 +241,13 @@ def test_reuse_figure_hands_back_one_figure_per_face():
     assert figs[-1] is not figs[-2] and figs[-1].dpi == 2 * ex.dpi
 
 
-def test_reuse_figure_is_kept_when_draw_raises_before_changing_it():
-    """A ValueError raised before ``draw`` changed the figure keeps it (no rebuild)."""
+def test_reuse_figure_keeps_a_figure_an_impossible_combination_did_not_touch():
+    """A ValueError raised before the figure is touched keeps it: the next call only updates."""
     fresh = []
 
     def draw(fig, k):
         if k == 0:
-            raise ValueError("k = 0 draws nothing")       # nothing touched
+            raise ValueError("k = 0 draws nothing")       # checked before drawing anything
         fresh.append(not fig.axes)
         if not fig.axes:
             fig.add_subplot().plot([], [])
@@ -258,3 +258,4 @@ def test_reuse_figure_is_kept_when_draw_raises_before_changing_it():
     a = ex.render(k=1)[0]
     assert ex.render(k=0)[0] == b""
     assert ex.render(k=1)[0] == a and fresh == [True, False]
+    assert ex.render(k=0)[0] == b"" and ex.render(k=2)[0] and fresh == [True, False, False]
