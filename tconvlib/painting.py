@@ -295,7 +295,8 @@ def plot_painting(ax, x, w, stride=1, padding=0, output_padding=0, dilation=1, n
     painted[n] = painted[:n].any(axis=0)
     vmax = max(np.abs(grid).max(), 1e-12)
     for artist in getattr(ax, "_tconv_painting", ()):     # redrawn in place: drop the last one
-        artist.remove()
+        if artist.axes is ax:          # not if the axes were cleared or the artist removed since
+            artist.remove()
     # cells as a mesh (a few quads), not an image resampled to the figure's pixels
     drawn = [ax.pcolormesh(np.arange(length + 1) - 0.5, np.arange(n + 2) - 0.5,
                            np.ma.masked_array(grid, ~painted), cmap="RdBu_r", vmin=-vmax,

@@ -15,6 +15,8 @@ use :data:`PHASE_COLORS`, never red against green.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from ._backend import is_torch
@@ -94,7 +96,8 @@ def plot_matrix(a, ax=None, *, annotate=None, title=None, cmap="RdBu_r", grid=Tr
         "row (output index)". Pass ``"column"`` / ``"row"`` for an image.
     mesh : bool
         Draw the cells as a mesh (``pcolormesh``, in ``ax.collections``) instead of an image
-        (``imshow``, in ``ax.images``): the same picture, several times faster to draw at a
+        (``imshow``, in ``ax.images``): the same picture (the image's resampling may put its
+        last column of pixels differently at some sizes), several times faster to draw at a
         high resolution, for explorers that redraw it on every move of a slider.
 
     Returns
@@ -330,14 +333,21 @@ def shade(ax, *, rows=(), cols=(), color="0.35", alpha=0.3, hatch="///"):
 
 _TEXT_BITMAPS = {}           # key -> (RGBA bitmap, offset of its corner from the text's anchor)
 _TEXT_BITMAPS_MAX = 4096
+_TEXT_BITMAPS_MAX_BYTES = 64 * 2**20     # and at most this many bytes of bitmaps
+_TEXT_BITMAPS_BYTES = [0]
+_TEXT_LOCK = threading.Lock()
 _TEXT_LAYOUTS = {}           # key -> matplotlib's layout of the text (relative to its anchor)
+#: rcParams that change how a text with the same properties is drawn (font lookup, hinting)
+_TEXT_RC = ("font.family", "font.serif", "font.sans-serif", "font.monospace", "font.cursive",
+            "font.fantasy", "text.hinting", "text.hinting_factor", "text.kerning_factor",
+            "text.antialiased", "mathtext.fontset", "mathtext.default", "mathtext.fallback")
 
 
 def _text_class():
     from matplotlib.text import Text
 
-    global _CachedText
-    if _CachedText is None:
+    cls = globals().get("_CachedText")
+    if cls is None:
         class CachedText(Text):
             """A ``Text`` that draws, on the Agg renderer, a bitmap cached by appearance."""
 
@@ -356,19 +366,29 @@ def _text_class():
                 hit = _TEXT_LAYOUTS.get(key)
                 if hit is None:
                     hit = super()._get_layout(renderer)
-                    if len(_TEXT_LAYOUTS) >= _TEXT_BITMAPS_MAX:
-                        _TEXT_LAYOUTS.pop(next(iter(_TEXT_LAYOUTS)))
-                    _TEXT_LAYOUTS[key] = hit
+                    with _TEXT_LOCK:
+                        while len(_TEXT_LAYOUTS) >= _TEXT_BITMAPS_MAX:
+                            _TEXT_LAYOUTS.pop(next(iter(_TEXT_LAYOUTS)))
+                        _TEXT_LAYOUTS[key] = hit
                 return hit
 
-        _CachedText = CachedText
-    return _CachedText
+        # picklable: pickle finds the class as this module's ``_CachedText`` (made on demand
+        # by the module's __getattr__ in a process that has not made it yet)
+        CachedText.__module__, CachedText.__qualname__ = __name__, "_CachedText"
+        CachedText.__name__ = "_CachedText"
+        globals()["_CachedText"] = cls = CachedText
+    return cls
 
 
-_CachedText = None
+def __getattr__(name):
+    """``_CachedText`` on demand (unpickling a figure in a process that has not made it)."""
+    if name == "_CachedText":
+        return _text_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _text_key(text, renderer):
+    import matplotlib as mpl
     import matplotlib.colors as mcolors
 
     patch = text.get_bbox_patch()
@@ -377,12 +397,15 @@ def _text_key(text, renderer):
         style = patch.get_boxstyle()
         box = (type(style).__name__, tuple(sorted(vars(style).items())),
                tuple(patch.get_facecolor()), tuple(patch.get_edgecolor()),
-               patch.get_linewidth(), patch.get_alpha(), patch.get_mutation_scale(),
-               patch.get_hatch())
+               patch.get_linewidth(), patch.get_linestyle(), patch.get_alpha(),
+               patch.get_mutation_scale(), patch.get_mutation_aspect(), patch.get_hatch(),
+               patch.get_joinstyle(), patch.get_fill())
     fp = text.get_fontproperties()        # mutable: keyed by its values, not the object
     font = (tuple(fp.get_family()), fp.get_style(), fp.get_variant(), fp.get_weight(),
             fp.get_stretch(), fp.get_size_in_points(), fp.get_file(), fp.get_math_fontfamily())
-    return (text.get_text(), renderer.dpi, font,
+    rc = tuple(tuple(v) if isinstance(v, list) else v
+               for v in (mpl.rcParams[k] for k in _TEXT_RC))
+    return (text.get_text(), renderer.dpi, font, rc, text._parse_math,
             mcolors.to_rgba(text.get_color()), text.get_alpha(), text.get_rotation(),
             text.get_rotation_mode(), text.get_horizontalalignment(),
             text.get_verticalalignment(), text._multialignment,
@@ -397,8 +420,10 @@ def _draw_cached_text(text, renderer):
     from matplotlib.text import Text
     from matplotlib.transforms import IdentityTransform
 
+    patch = text.get_bbox_patch()
     if not isinstance(renderer, RendererAgg) or text.get_wrap() \
-            or text.get_transform_rotates_text() or text.get_path_effects():
+            or text.get_transform_rotates_text() or text.get_path_effects() \
+            or (patch is not None and patch.get_hatch()):   # hatching is aligned to the canvas
         return False
     text._renderer = renderer
     if not text.get_visible() or text.get_text() == "":
@@ -407,11 +432,21 @@ def _draw_cached_text(text, renderer):
     posx, posy = text.get_transform().transform((x, y))
     if not (np.isfinite(posx) and np.isfinite(posy)):
         return True
-    key = _text_key(text, renderer)
+    # matplotlib rounds each glyph's position: the same text at another sub-pixel offset is
+    # other pixels, so the offset is part of the key (a text that stays put hits the cache)
+    ix, iy = math.floor(posx), math.floor(posy)
+    fx, fy = posx - ix, posy - iy
+    key = _text_key(text, renderer) + (fx, fy)
     hit = _TEXT_BITMAPS.get(key)
     if hit is None:
         ext = text.get_window_extent(renderer)
-        margin = int(math.ceil(text.get_fontsize() * renderer.dpi / 72 * 0.6)) + 2  # a bbox
+        px = renderer.dpi / 72
+        margin = int(math.ceil(text.get_fontsize() * px * 0.6)) + 2
+        if patch is not None:            # room for the box: its pad (in font sizes), its line
+            pad = getattr(patch.get_boxstyle(), "pad", 0.3) or 0.0
+            margin += int(math.ceil(text.get_fontsize() * px * pad
+                                    * max(1.0, patch.get_mutation_aspect() or 1.0)
+                                    + patch.get_linewidth() * px))
         x0, y0 = math.floor(ext.x0) - margin, math.floor(ext.y0) - margin
         width, height = math.ceil(ext.x1) + margin - x0, math.ceil(ext.y1) + margin - y0
         small = RendererAgg(width, height, renderer.dpi)
@@ -422,21 +457,29 @@ def _draw_cached_text(text, renderer):
         copy.set_transform(IdentityTransform())
         copy.set_clip_on(False)
         copy.set_figure(text.get_figure(root=True))
-        copy._bbox_patch = text.get_bbox_patch()       # drawn around the copy, then given back
+        copy._bbox_patch = patch                   # drawn around the copy, then given back
+        clip_on = patch.get_clip_on() if patch is not None else None
         try:
+            if patch is not None:
+                patch.set_clip_on(False)   # clipped where it is pasted, not in the small bitmap
             copy.draw(small)
         finally:
             copy._bbox_patch = None
-            if text.get_bbox_patch() is not None:
+            if patch is not None:
+                patch.set_clip_on(clip_on)
                 text.update_bbox_position_size(renderer)
-        hit = (np.asarray(small.buffer_rgba())[::-1].copy(), x0 - posx, y0 - posy)
-        if len(_TEXT_BITMAPS) >= _TEXT_BITMAPS_MAX:
-            _TEXT_BITMAPS.pop(next(iter(_TEXT_BITMAPS)))
-        _TEXT_BITMAPS[key] = hit
+        hit = (np.asarray(small.buffer_rgba())[::-1].copy(), x0 - ix, y0 - iy)
+        with _TEXT_LOCK:                  # explorers draw in threads
+            old = _TEXT_BITMAPS.pop(key, None)
+            _TEXT_BITMAPS[key] = hit
+            _TEXT_BITMAPS_BYTES[0] += hit[0].nbytes - (old[0].nbytes if old else 0)
+            while _TEXT_BITMAPS and (len(_TEXT_BITMAPS) > _TEXT_BITMAPS_MAX
+                                     or _TEXT_BITMAPS_BYTES[0] > _TEXT_BITMAPS_MAX_BYTES):
+                _TEXT_BITMAPS_BYTES[0] -= _TEXT_BITMAPS.pop(next(iter(_TEXT_BITMAPS)))[0].nbytes
     bitmap, dx, dy = hit
     gc = renderer.new_gc()
     text._set_gc_clip(gc)
-    renderer.draw_image(gc, round(posx + dx), round(posy + dy), bitmap)
+    renderer.draw_image(gc, ix + dx, iy + dy, bitmap)
     gc.restore()
     text.stale = False
     return True
@@ -448,8 +491,11 @@ def cache_text(fig):
     For explorers, which draw the same figure again and again: matplotlib lays out and
     rasterises each text glyph by glyph on every draw, most of a redraw's time. After this call,
     each plain text of the figure, on the Agg renderer (PNG), is drawn once per appearance
-    (string, font, colour, angle, alignment, box, resolution) into a small bitmap that later
-    draws copy into place, pixel for pixel the same picture. Call it at the end of a drawing
+    (string, font and the rcParams that find it, colour, angle, alignment, box, resolution,
+    sub-pixel offset) into a small bitmap that later draws copy into place: the same picture,
+    up to rounding where a text is blended (a level or two of 255, in a few pixels). Texts that
+    wrap, rotate with their transform, have path effects or a hatched box are drawn as usual.
+    At most 4096 bitmaps and 64 MiB are kept (the oldest go first). Call it at the end of a drawing
     function: texts created since (new tick labels, new ``ax.text``) are converted too. Other
     renderers (PDF, SVG) draw the texts as usual.
 

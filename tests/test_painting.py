@@ -150,3 +150,7 @@ def test_plot_painting_redraws_in_place():
     np.testing.assert_allclose(got, [3., 4., 1.])
     assert len(ax.get_yticklabels()) == 3 and ax.get_xlim() == (-0.5, 2.5)
     assert len(ax.patches) == 0                                      # nothing cropped now
+    ax.cla()                                       # cleared axes (the referee's case)
+    np.testing.assert_allclose(tc.plot_painting(ax, [1.], [1.]), [1.])
+    ax.texts[0].remove()                           # one of its artists removed by the caller
+    np.testing.assert_allclose(tc.plot_painting(ax, [1.], [2.]), [2.])

@@ -242,6 +242,80 @@ def test_cache_text_changed_colour_and_other_renderers():
     fig.savefig(io.BytesIO(), format="pdf")
 
 
+def _cached_vs_plain(setup, change=None, rc=None):
+    """(max difference, differing pixels) between a figure drawn with and without cache_text,
+    after ``setup(ax)`` made its text and ``change(text)`` changed it between two draws."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    out = []
+    for cached in (False, True):
+        with matplotlib.rc_context(rc or {}):
+            fig = Figure(figsize=(3, 2), dpi=100)
+            FigureCanvasAgg(fig)
+            text = setup(fig.add_subplot())
+            if cached:
+                tc.plotting.cache_text(fig)
+            fig.canvas.draw()
+            if change:
+                change(text)
+                fig.canvas.draw()
+            out.append(np.asarray(fig.canvas.buffer_rgba()).astype(int))
+    diff = np.abs(out[0] - out[1])
+    return int(diff.max()), int((diff > 0).any(axis=-1).sum())
+
+
+@pytest.mark.parametrize("setup, change", [
+    # the referee's cases (each broke an earlier version): a sub-pixel move, a box clipped to
+    # the axes, a wide box, math parsing turned off, a hatched box, the box's aspect changed
+    (lambda ax: ax.text(0.2, 0.5, "hello"), lambda t: t.set_x(0.2037)),
+    (lambda ax: ax.text(0.2, 0.5, "hello", rotation=30), lambda t: t.set_x(0.2037)),
+    (lambda ax: ax.text(0.2, 0.5, "$x^2$"), lambda t: t.set_x(0.2037)),
+    (lambda ax: ax.text(0.95, 0.5, "hello", clip_on=True, bbox=dict(fc="y")), None),
+    (lambda ax: ax.text(0.4, 0.5, "hi", bbox=dict(fc="y", pad=10)), None),
+    (lambda ax: ax.text(0.4, 0.5, "$x^2$"), lambda t: t.set_parse_math(False)),
+    (lambda ax: ax.text(0.4, 0.5, "hi", bbox=dict(fc="y", hatch="//")), None),
+    (lambda ax: ax.text(0.4, 0.5, "hi", bbox=dict(fc="y")),
+     lambda t: t.get_bbox_patch().set_mutation_aspect(3)),
+], ids=["subpixel", "subpixel-rotated", "subpixel-math", "clipped-box", "wide-box",
+        "parse-math", "hatched-box", "box-aspect"])
+def test_cache_text_matches_matplotlib(setup, change):
+    worst, pixels = _cached_vs_plain(setup, change)
+    # the same picture up to blending; a box clipped at the axes' edge may differ in the
+    # one column of pixels the clip edge crosses (25 pixels here; 1266 before the fix)
+    assert worst <= 2 or pixels <= 30, (worst, pixels)
+
+
+def test_cache_text_keys_the_font_rcparams():
+    """Another font family (or hinting) in rcParams is another picture, not the cached one."""
+    def setup(ax):
+        return ax.text(0.3, 0.5, "same words")
+    _cached_vs_plain(setup)                                       # cached with the defaults
+    for rc in ({"font.family": "serif"}, {"text.hinting": "none"}):
+        assert _cached_vs_plain(setup, rc=rc)[0] <= 2, rc
+
+
+def test_cache_text_figures_pickle_and_the_cache_is_bounded():
+    import io
+    import pickle
+
+    from tconvlib import plotting
+    fig, _ = _text_figure()
+    plotting.cache_text(fig)
+    fig.savefig(io.BytesIO(), format="png")
+    again = pickle.loads(pickle.dumps(fig))
+    assert type(again.axes[0].title).__name__ == "_CachedText"
+    from matplotlib.figure import Figure
+    big = Figure(figsize=(8, 2), dpi=200)
+    text = big.text(0.1, 0.5, "", fontsize=60)
+    plotting.cache_text(big)
+    for i in range(60):                          # a big text that changes on every draw
+        text.set_text(f"value {i}")
+        big.savefig(io.BytesIO(), format="png")
+    held = sum(b.nbytes for b, *_ in plotting._TEXT_BITMAPS.values())
+    assert held == plotting._TEXT_BITMAPS_BYTES[0] <= plotting._TEXT_BITMAPS_MAX_BYTES
+    assert len(plotting._TEXT_BITMAPS) <= plotting._TEXT_BITMAPS_MAX
+
+
 def test_cache_text_rejects_non_figures():
     with pytest.raises(TypeError, match="fig must be a matplotlib Figure"):
         tc.plotting.cache_text("figure")
