@@ -33,7 +33,8 @@ limited to AVX2, one thread), the second CPU on which the stored outputs must ho
    in the page (a ``MutationObserver`` on the image's ``src``, ``performance.now()``), is
    recorded for every move and its p50/p95 per explorer printed as a table (not asserted: the
    100 ms target is for an idle machine, see ``bench/bench_explorers.py``, and the student's
-   exercises share the machine here; a move must only show its image within 20 s). The exercises render with jupyterlab-myst (numbered titles, no
+   exercises share the machine here unless ``TCONV_LAB_QUIET_EXPLORERS=1``; a move must only
+   show its image within 20 s). The exercises render with jupyterlab-myst (numbered titles, no
    raw directive text).
 3. **The student edition** (at the same time as 2, in a second page of the same server): in
    every chapter with a checkable exercise, the answer cell of one exercise (:data:`STUDENT`)
@@ -108,6 +109,8 @@ WITH_EXPLORER = [c for c in CHAPTERS
                  if ".widget()" in (ROOT / "chapters" / c).read_text(encoding="utf-8")]
 PARALLEL = int(os.environ.get("TCONV_LAB_PARALLEL", "3"))
 MOVES = 10                 # control moves timed per explorer (at least two per control)
+#: the student's exercises after the explorers, not beside them (redraws timed on a quiet machine)
+QUIET_EXPLORERS = os.environ.get("TCONV_LAB_QUIET_EXPLORERS", "") not in ("", "0")
 RUN_TIMEOUT_S = 420        # one chapter's Run All, on a loaded machine, with others running
 
 #: one exercise per chapter with a checkable exercise: (exercise id, a typical wrong answer as a
@@ -804,9 +807,14 @@ async def _session(lab, base, token, tmp):
         lab.timing["run all"] = time.monotonic() - t0
         lab.kernel_envs = _kernel_envs(lab.proc)
         # the student's exercises beside the explorers: an explorer waits for a redraw most of
-        # the time, and leaves a core free (the Run All above keeps both busy)
+        # the time, and leaves a core free (the Run All above keeps both busy). With
+        # TCONV_LAB_QUIET_EXPLORERS=1 they wait until the explorers are done, so that the
+        # redraw times are a learner's on an otherwise idle machine
         t0 = time.monotonic()
-        student_task = asyncio.ensure_future(students())
+        if QUIET_EXPLORERS:
+            student_task = None
+        else:
+            student_task = asyncio.ensure_future(students())
         for chapter in CHAPTERS:                  # one explorer at a time
             try:
                 await lab.explorers(page_i, chapter)
@@ -815,7 +823,7 @@ async def _session(lab, base, token, tmp):
                 lab.fail(chapter, "explorer", e)
                 await lab._quietly(page_i.screenshot(path=str(SHOTS / f"{chapter[:2]}-fail.png")))
         lab.timing["explorers"] = time.monotonic() - t0
-        await student_task
+        await (student_task if student_task is not None else students())
         lab.timing["students"] = time.monotonic() - t0
         lab.cpu = _cpu_seconds()
         await ctx_i.close()
@@ -926,6 +934,9 @@ def test_redraw_latency_report(lab, capsys):
             f"{k} {v:.0f}" for k, v in sorted(lab.cpu.items())) +
             " (kernels shut down earlier are not counted)")
     over = [r["explorer"] for r in rows if r["p95"] > 0.1]
+    lines.append("[lab] the explorers were timed " + (
+        "alone (TCONV_LAB_QUIET_EXPLORERS=1)" if QUIET_EXPLORERS else
+        "beside the student's exercises (TCONV_LAB_QUIET_EXPLORERS=1 times them alone)"))
     if over:
         lines.append(f"[lab] over the 100 ms p95 target here: {', '.join(over)} (the target is "
                      f"for an idle machine: bench/bench_explorers.py)")
