@@ -46,10 +46,10 @@ limited to AVX2, one thread), the second CPU on which the stored outputs must ho
    (``tests/test_student_edition.py``). The student's notebooks share one kernel (each is
    opened on it): one kernel start instead of twelve.
 
-Cost (measured on a shared 2-core machine at a load average of 8-12, where it took 17 minutes):
-the kernels, JupyterLab and pytest about 350 CPU-seconds (``time``: user + sys), and chromium
-about half a core for as long as the test runs (psutil: 447 CPU-seconds in 1004 s; 72 in a
-142 s run of two chapters). On an idle 2-core machine that is about four minutes. ``TCONV_LAB_CHAPTERS`` (a
+Cost (an idle 2-core machine, 2026-11-28, TCONV_LAB_QUIET_EXPLORERS=1): 514 s, of which Run All
+of the 13 chapters 276 s and the explorers 118 s; chromium used 506 CPU-seconds (opening a
+chapter costs it about 10: MyST rendering, JupyterLab's core, layout). In ``tasks.py test``
+(ci10): 517 s. ``TCONV_LAB_CHAPTERS`` (a
 comma-separated list of chapter numbers) runs a subset while developing; the output comparison
 then covers only that subset.
 
