@@ -192,11 +192,15 @@ RESTRICTED_CPU = {"ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2",
                   "OPENBLAS_CORETYPE": "Haswell", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-def _nbval_restricted_cmd(paths=()):
+NBVAL_FLAGS = ["--nbval", "--nbval-current-env", "--nbval-cell-timeout=300",
+               "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
+
+
+def _nbval_cmd(paths=()):
+    """pytest with nbval (strict) on the given notebooks (default: every chapter)."""
     paths = list(paths) or ["chapters"]
-    return [str(c) for c in [PY, "-m", "pytest", *paths, "--nbval", "--nbval-current-env",
-                             "--nbval-cell-timeout=300", "--nbval-sanitize-with",
-                             "tests/nbval_sanitize.cfg", "-p", "no:cacheprovider", "-q"]]
+    return [str(c) for c in [PY, "-m", "pytest", *paths, *NBVAL_FLAGS, "-ra",
+                             "-p", "no:cacheprovider", "--durations=15"]]
 
 
 def nbval_restricted(paths=()):
@@ -206,7 +210,7 @@ def nbval_restricted(paths=()):
     ensure_env()
     _say("nbval again with the CPU restricted: "
          + " ".join(f"{k}={v}" for k, v in RESTRICTED_CPU.items()))
-    cmd = _nbval_restricted_cmd(paths)
+    cmd = _nbval_cmd(paths)
     _say(" ".join(cmd))
     return subprocess.run(cmd, cwd=ROOT, env=dict(_env(), **RESTRICTED_CPU)).returncode
 
@@ -303,10 +307,6 @@ def setup_for_tests():
             t.join()
 
 
-NBVAL_FLAGS = ["--nbval", "--nbval-current-env", "--nbval-cell-timeout=300",
-               "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
-
-
 def test(extra=()):
     """Every test, in one pytest run: the unit tests, doctests, the book builds (both
     editions), the browser, PDF, JupyterLab, grading and student-edition tests (``tests``,
@@ -326,9 +326,7 @@ def test(extra=()):
 def nbval(paths=()):
     """nbval (strict) on the chapters (default: every one), on this machine's CPU."""
     ensure_env()
-    paths = list(paths) or ["chapters"]
-    return _run([PY, "-m", "pytest", *paths, *NBVAL_FLAGS, "-ra", "-p", "no:cacheprovider",
-                 "--durations=15"])
+    return _run(_nbval_cmd(paths))
 
 
 def execute(paths=()):
