@@ -308,19 +308,48 @@ def setup_for_tests():
 
 
 def test(extra=()):
-    """Every test, in one pytest run: the unit tests, doctests, the book builds (both
-    editions), the browser, PDF, JupyterLab, grading and student-edition tests (``tests``,
-    ``tconvlib``). ``extra`` (pytest options) goes to pytest. (Two runs side by side, the
-    JupyterLab test in one, were slower: both are CPU-bound on two cores.)
+    """Every test: the unit tests, doctests, the book builds (both editions), the browser, PDF,
+    JupyterLab, grading and student-edition tests (``tests``, ``tconvlib``), in two pytest
+    processes at once (TCONV_TEST_HALF, see tests/conftest.py): "builds" (every test that needs
+    a book build, a browser, LaTeX or JupyterLab) and "light" (the rest). A Sphinx build and
+    most unit tests use one core each, so side by side they keep both cores busy; the light half
+    ends long before the JupyterLab test, the last heavy one, starts. The light half's report
+    is printed after the builds half's. ``extra`` (pytest options) goes to both.
 
     Every chapter is executed once: tests/test_lab.py runs each one in JupyterLab (Run All) and
     compares every code cell's outputs with the stored ones by nbval's own comparison (same
     cell options, sanitizing and skipped keys), with its kernels under RESTRICTED_CPU (AVX2,
     one thread: a CPU other than the one that stored them). Every build reuses the stored
     outputs. ``python3 tasks.py nbval`` runs nbval itself on this machine's CPU."""
+    import tempfile  # noqa: PLC0415
+    import time  # noqa: PLC0415
     setup_for_tests()
-    return _run([PY, "-m", "pytest", "tests", "tconvlib", *NBVAL_FLAGS, "-ra",
-                 "--durations=25", *extra])
+    cmd = [PY, "-m", "pytest", "tests", "tconvlib", *NBVAL_FLAGS, "-ra", "--durations=25",
+           *extra]
+    start = time.perf_counter()
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
+        _say("light half (in the background, reported at the end): TCONV_TEST_HALF=light "
+             + " ".join(str(c) for c in cmd))
+        light = subprocess.Popen([str(c) for c in [*cmd, "-p", "no:cacheprovider"]], cwd=ROOT,
+                                 env={**_env(), "TCONV_TEST_HALF": "light"}, stdout=log,
+                                 stderr=subprocess.STDOUT)
+        try:
+            _say("builds half: TCONV_TEST_HALF=builds " + " ".join(str(c) for c in cmd))
+            rc_builds = subprocess.run([str(c) for c in cmd], cwd=ROOT,
+                                       env={**_env(), "TCONV_TEST_HALF": "builds"}).returncode
+            rc_light = light.wait()
+        finally:
+            if light.poll() is None:          # interrupted: no pytest left behind
+                light.kill()
+                light.wait()
+        log.seek(0)
+        _say("the light half's report:")
+        sys.stdout.write(log.read())
+    # pytest's 5: no test collected (a half can be empty when `extra` selects tests)
+    rcs = [rc for rc in (rc_builds, rc_light) if rc != 5] or [5]
+    _say(f"builds half: exit {rc_builds}, light half: exit {rc_light}; "
+         f"{time.perf_counter() - start:.0f} s in all")
+    return max(rcs)
 
 
 def nbval(paths=()):

@@ -13,6 +13,33 @@ settings.register_profile(
     derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("default")
 
+#: ``python3 tasks.py test`` runs two pytest processes at once, one per half of the run (set by
+#: TCONV_TEST_HALF): "builds", every test that needs a book build, a browser, LaTeX or JupyterLab
+#: (the ``slow`` marker, or one of the fixtures below), and "light", the rest (unit tests,
+#: doctests, grading, the student package, the catalogues). A Sphinx build and most unit tests
+#: use one core; side by side, the two halves keep both cores busy. Unset: every test.
+HALF = os.environ.get("TCONV_TEST_HALF", "")
+BUILD_FIXTURES = {"book_build", "zh_build", "site", "zh_site", "pdfs", "lab"}
+
+
+def is_build_test(item):
+    """Whether a test belongs to the "builds" half."""
+    return (item.get_closest_marker("slow") is not None
+            or bool(BUILD_FIXTURES & set(getattr(item, "fixturenames", ()))))
+
+
+def pytest_collection_modifyitems(config, items):
+    if HALF not in ("", "builds", "light"):
+        raise pytest.UsageError(f"TCONV_TEST_HALF={HALF!r}: use 'builds' or 'light' (or unset)")
+    if not HALF:
+        return
+    keep = [it for it in items if is_build_test(it) == (HALF == "builds")]
+    dropped = [it for it in items if is_build_test(it) != (HALF == "builds")]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = keep
+
+
 DEVICES = ["cpu", pytest.param("cuda", marks=pytest.mark.skipif(
     not torch.cuda.is_available(), reason="CUDA is not available"))]
 

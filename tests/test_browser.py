@@ -472,6 +472,38 @@ def _check_player(page, root, label, problems):
             problems.append(f"{label}: Pause did not stop the animation")
 
 
+def _smoke_player(page, root, label, problems):
+    """A short operation of one player (for a second edition of pages whose players
+    :func:`_check_player` and :func:`_check_player_keyboard` have operated in full): one
+    arrow-key step of its first slider changes the image and the caption, and steps back;
+    Play advances the frames."""
+    root.scroll_into_view_if_needed()
+    inp = root.locator("input[type=range]").first
+    if root.locator("input[type=range]").count():
+        lo, hi = int(inp.get_attribute("min")), int(inp.get_attribute("max"))
+        start = int(inp.input_value())
+        if hi > lo:
+            key, back = ("ArrowRight", "ArrowLeft") if start < hi else ("ArrowLeft", "ArrowRight")
+            inp.focus()
+            before = root.evaluate(STATE_JS)
+            page.keyboard.press(key)
+            after = root.evaluate(STATE_JS)
+            if after["frame"] == before["frame"] or after["broken"] or (
+                    (after["src"], after["cap"]) == (before["src"], before["cap"])):
+                problems.append(f"{label}: {key} on its slider did not show another frame")
+            page.keyboard.press(back)
+    play = root.locator("button.tconv-play")
+    if play.count():
+        first = root.get_attribute("data-frame")
+        play.click()
+        try:
+            page.wait_for_function("([r, f]) => r.getAttribute('data-frame') !== f",
+                                   arg=[root.element_handle(), first], timeout=10000)
+        except Exception:
+            problems.append(f"{label}: Play did not advance the frames within 10 s")
+        play.click()                                                     # pause
+
+
 def _check_search(page, base, problems):
     page.goto(f"{base}/search.html?q=convolution", wait_until="load")
     try:
@@ -480,16 +512,21 @@ def _check_search(page, base, problems):
         problems.append("search for 'convolution' found nothing (the local index did not load?)")
 
 
-def check_page(browser, base, html, name, *, shots=SHOTS, axe=True):
+def check_page(browser, base, html, name, *, shots=SHOTS, axe=True, players="full"):
     """Every per-page check of this module on one page of a site: returns the problems found.
 
     ``base`` is the URL the site is served at (``http://127.0.0.1:PORT``; any other host is
     blocked and recorded), ``html`` the folder its files are in, ``name`` the page (``intro``,
     ``chapters/01_matrix_view``, ``search``, ...: ``{base}/{name}.html``). A full-page
     screenshot (and one per player) is saved in ``shots`` (none when it is None); ``axe=False``
-    skips the axe-core audit (for a second run over pages axe has already checked).
+    skips the axe-core audit (for a second run over pages axe has already checked), and
+    ``players="smoke"`` operates each player briefly (:func:`_smoke_player`) instead of in full
+    with the mouse and the keyboard (for a second edition of the same players).
     Another test module uses it on another build (``from test_browser import check_page``).
     """
+    if players not in ("full", "smoke"):
+        raise ValueError(f"players={players!r}: use 'full' or 'smoke'")
+    players_mode = players
     html = Path(html)
     netloc = urlsplit(base).netloc
     problems, console, offhost, failed = [], [], [], []
@@ -569,8 +606,11 @@ def check_page(browser, base, html, name, *, shots=SHOTS, axe=True):
                               "e => e.classList.remove('toggle-hidden')); "
                               "document.querySelectorAll('details').forEach(d => d.open = true); }")
             label = f"player {i + 1} of {players.count()}"
-            _check_player(page, players.nth(i), label, problems)
-            _check_player_keyboard(page, players.nth(i), label, problems)
+            if players_mode == "smoke":
+                _smoke_player(page, players.nth(i), label, problems)
+            else:
+                _check_player(page, players.nth(i), label, problems)
+                _check_player_keyboard(page, players.nth(i), label, problems)
             if shots is not None:
                 players.nth(i).screenshot(path=str(shots / f"{stem}__player{i + 1}.png"))
         _check_reflow(page, problems)
@@ -699,9 +739,10 @@ def _draw_ignoring_s(fig, k, s):
     return f"k={k}"                      # s changes nothing: a dead slider
 
 
-def _operate(browser, player):
+def _operate(browser, player, check=None):
     import tconvlib as tc  # noqa: F401  -- the players come from the library
 
+    check = check or _check_player
     page = browser.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -709,7 +750,7 @@ def _operate(browser, player):
     problems = []
     roots = page.locator("div.tconv-player")
     for i in range(roots.count()):
-        _check_player(page, roots.nth(i), f"copy {i + 1}", problems)
+        check(page, roots.nth(i), f"copy {i + 1}", problems)
     page.close()
     return problems + errors
 
@@ -727,6 +768,19 @@ def test_operating_players_finds_a_dead_slider(browser):
     problems = _operate(browser, explorer.player())
     assert problems == [f"copy {i}: moving slider s over its whole range never changed the image "
                         f"or the caption (a dead slider)" for i in (1, 2)]
+
+
+def test_smoke_check_of_players(browser):
+    """The Chinese pages' brief check: a player that works passes; a dead first slider fails."""
+    import tconvlib as tc
+
+    assert _operate(browser, tc.Animation(_draw_bars, 4, figsize=(2, 1.5)).player(),
+                    _smoke_player) == []
+    assert _operate(browser, tc.Explorer(_draw_both, {"k": [1, 2], "s": [1, 2]},
+                                         figsize=(2, 1.5)).player(), _smoke_player) == []
+    dead = tc.Explorer(_draw_ignoring_s, {"s": [1, 2, 3], "k": [1, 2]}, figsize=(2, 1.5))
+    assert _operate(browser, dead.player(), _smoke_player) == [
+        f"copy {i}: ArrowRight on its slider did not show another frame" for i in (1, 2)]
 
 
 def _draw_both(fig, k, s):
