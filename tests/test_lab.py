@@ -23,7 +23,8 @@ limited to AVX2, one thread), the second CPU on which the stored outputs must ho
    nbval under the restricted CPU, and the only execution of the chapters in ``tasks.py test``
    (``tasks.py nbval`` runs nbval itself).
 2. **Every live explorer** (chapters with ``.widget()``), one at a time, once no chapter runs any
-   more (the student's exercises, 3, run meanwhile in the other page): the picture must be sharp and shown at its natural size, one image per explorer; then
+   more (the student's exercises, 3, run meanwhile in other pages): the picture must be sharp
+   and shown at its natural size, one image per explorer; then
    every control is operated as a learner does (a slider is moved with the keyboard; a dropdown
    gets another option; a button is pressed), :data:`MOVES` times at least, each from a settled
    explorer. Each move must change the caption and replace the image at most once (nothing
@@ -36,15 +37,16 @@ limited to AVX2, one thread), the second CPU on which the stored outputs must ho
    exercises share the machine here unless ``TCONV_LAB_QUIET_EXPLORERS=1``; a move must only
    show its image within 20 s). The exercises render with jupyterlab-myst (numbered titles, no
    raw directive text).
-3. **The student edition** (at the same time as 2, in a second page of the same server): in
+3. **The student edition** (at the same time as 2, in :data:`STUDENT_PAGES` more pages of the
+   same server, each taking the next chapter when it is done with one): in
    every chapter with a checkable exercise, the answer cell of one exercise (:data:`STUDENT`)
    is run as it is ("not answered yet"), then the right answer (``solve()`` of the instructor's
    checker, written as a Python literal) and a typical wrong answer are typed into it through the
    page and run; the output must show the verdict the checker gives in this process (✔, or ✘
    with the mistake's own hint). Only the cell that imports ``tconvlib`` runs before: the answer
    cell needs nothing else, and a full Run All of the student edition is tested elsewhere
-   (``tests/test_student_edition.py``). The student's notebooks share one kernel (each is
-   opened on it): one kernel start instead of twelve.
+   (``tests/test_student_edition.py``). The notebooks one page opens share a kernel (each is
+   opened on it): one kernel start per page, not one per chapter.
 
 Cost (an idle 2-core machine, 2026-11-28, TCONV_LAB_QUIET_EXPLORERS=1): 514 s, of which Run All
 of the 13 chapters 276 s and the explorers 118 s; chromium used 506 CPU-seconds (opening a
@@ -111,6 +113,9 @@ PARALLEL = int(os.environ.get("TCONV_LAB_PARALLEL", "3"))
 MOVES = 10                 # control moves timed per explorer (at least two per control)
 #: the student's exercises after the explorers, not beside them (redraws timed on a quiet machine)
 QUIET_EXPLORERS = os.environ.get("TCONV_LAB_QUIET_EXPLORERS", "") not in ("", "0")
+#: pages that work through the student's exercises side by side (each its own renderer process
+#: and kernel): opening a notebook costs the browser seconds of one core's time
+STUDENT_PAGES = int(os.environ.get("TCONV_LAB_STUDENT_PAGES", "2"))
 RUN_TIMEOUT_S = 420        # one chapter's Run All, on a loaded machine, with others running
 
 #: one exercise per chapter with a checkable exercise: (exercise id, a typical wrong answer as a
@@ -520,7 +525,7 @@ class Lab:
         self.timing = {}
         self.cpu = {}
         self.steps = []
-        self.student_kernel = None
+        self.student_kernels = {}  # student page -> the kernel its notebooks share
 
     def step(self, what):
         """A timeline of the session (printed with TCONV_LAB_DEBUG=1)."""
@@ -691,13 +696,15 @@ class Lab:
     # -- 3. the student edition
     async def student(self, page, chapter, right, wrong):
         path = f"student/chapters/{chapter}"
-        # one kernel for the student's notebooks (each opened on it): one kernel start, not 12
+        # one kernel per student page for the notebooks it opens (each opened on it): one
+        # kernel start per page, not one per chapter
         await page.evaluate("([p, k]) => window.__lab.open(p, true, k)",
-                            [path, self.student_kernel])
+                            [path, self.student_kernels.get(id(page))])
         await page.wait_for_function("p => window.__lab.idle(p)", arg=path, timeout=120_000,
                                      polling=200)
-        if self.student_kernel is None:
-            self.student_kernel = await page.evaluate("p => window.__lab.kernelId(p)", path)
+        if id(page) not in self.student_kernels:
+            self.student_kernels[id(page)] = await page.evaluate(
+                "p => window.__lab.kernelId(p)", path)
         try:
             return await self._answer(page, chapter, path, right, wrong)
         finally:
@@ -774,9 +781,9 @@ async def _session(lab, base, token, tmp):
                                            args=FLAGS)
         t0 = time.monotonic()
         lab.step("browser")
-        (ctx_i, page_i), (ctx_s, page_s) = await asyncio.gather(
+        (ctx_i, page_i), *students_pages = await asyncio.gather(
             lab.page(browser, base, token, "instructor"),
-            lab.page(browser, base, token, "student"))
+            *(lab.page(browser, base, token, f"student{i}") for i in range(STUDENT_PAGES)))
         lab.timing["pages"] = time.monotonic() - t0
         lab.step("pages loaded")
 
@@ -787,7 +794,12 @@ async def _session(lab, base, token, tmp):
             await asyncio.gather(*(lab.run_chapter(page_i, c, sem) for c in order))
 
         async def students():
-            for chapter in STUDENT_CHAPTERS:
+            todo = list(STUDENT_CHAPTERS)
+            await asyncio.gather(*(student_worker(page, todo) for _, page in students_pages))
+
+        async def student_worker(page_s, todo):
+            while todo:
+                chapter = todo.pop(0)
                 key, right, wrong, good, bad = answers[chapter]
                 try:
                     texts = await lab.student(page_s, chapter, right, wrong)
@@ -827,7 +839,8 @@ async def _session(lab, base, token, tmp):
         lab.timing["students"] = time.monotonic() - t0
         lab.cpu = _cpu_seconds()
         await ctx_i.close()
-        await ctx_s.close()
+        for ctx_s, _ in students_pages:
+            await ctx_s.close()
         await browser.close()
 
 
