@@ -158,7 +158,10 @@ def _install_with_uv():
     if _run([PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", UV]):
         return 1
     pip = _pip_settings()
-    cmd = [BIN / "uv", "pip", "install", "--quiet", "--python", PY, "-r", "requirements.txt"]
+    # unsafe-best-match: every index is searched for every package, as pip does (uv's default
+    # takes a package from the first index that has it, at whatever versions that one has)
+    cmd = [BIN / "uv", "pip", "install", "--quiet", "--python", PY, "--index-strategy",
+           "unsafe-best-match", "-r", "requirements.txt"]
     for url in pip.get("index-url", [])[:1]:
         cmd += ["--index-url", url]
     for url in pip.get("extra-index-url", []):

@@ -14,18 +14,18 @@ settings.register_profile(
 settings.load_profile("default")
 
 #: ``python3 tasks.py test`` runs two pytest processes at once, one per half of the run (set by
-#: TCONV_TEST_HALF): "builds", every test that needs a book build, a browser, LaTeX or JupyterLab
-#: (the ``slow`` marker, or one of the fixtures below), and "light", the rest (unit tests,
-#: doctests, grading, the student package, the catalogues). A Sphinx build and most unit tests
-#: use one core; side by side, the two halves keep both cores busy. Unset: every test.
+#: TCONV_TEST_HALF): "builds", every test that needs the HTML book build, a browser or JupyterLab
+#: (one of the fixtures below), and "light", the rest (unit tests, doctests, the PDFs, the student
+#: edition's HTML, grading, the student package, the catalogues). A Sphinx or LaTeX build and
+#: most unit tests use one core; side by side, the two halves keep both cores busy. Unset: every
+#: test.
 HALF = os.environ.get("TCONV_TEST_HALF", "")
-BUILD_FIXTURES = {"book_build", "zh_build", "site", "zh_site", "pdfs", "lab"}
+BUILD_FIXTURES = {"book_build", "zh_build", "site", "zh_site", "lab", "browser"}
 
 
 def is_build_test(item):
     """Whether a test belongs to the "builds" half."""
-    return (item.get_closest_marker("slow") is not None
-            or bool(BUILD_FIXTURES & set(getattr(item, "fixturenames", ()))))
+    return bool(BUILD_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
 def pytest_collection_modifyitems(config, items):
@@ -120,8 +120,11 @@ def book_build():
                PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
     env.pop("MPLBACKEND", None)   # figures are drawn inline by the kernels
     # a fresh build: a stale _build/.doctrees would let Sphinx skip re-reading (and
-    # re-executing) unchanged pages, and so skip the warnings they would raise
-    shutil.rmtree(root / "_build", ignore_errors=True)
+    # re-executing) unchanged pages, and so skip the warnings they would raise. Only the HTML
+    # builds' own folders go: the other half of `tasks.py test` may be writing the PDFs in
+    # _build/pdf meanwhile
+    for sub in ("html", ".doctrees", ".doctrees-zh", "jupyter_execute", "screenshots"):
+        shutil.rmtree(root / "_build" / sub, ignore_errors=True)
     proc = subprocess.run([str(jb), "build", str(root), *BUILD_ARGS],
                           capture_output=True, text=True, env=env, cwd=root)
     return proc.returncode, proc.stdout + proc.stderr, html
