@@ -364,12 +364,12 @@ def test(extra=()):
     processes at once (TCONV_TEST_HALF, see tests/conftest.py): "builds" (every test that needs
     the HTML book build, a browser or JupyterLab) and "light" (the rest: unit tests, the PDFs,
     the student HTML, grading). A Sphinx build and most unit tests use one core each, so side by
-    side they keep both cores busy. The light half's slow tests (LaTeX, the student HTML) wait
-    until the JupyterLab test's Run All is over (a file in TCONV_SYNC_DIR): beside the Run All,
-    which keeps both cores busy, they slowed it by 90 s; beside the explorers, which mostly wait
-    for redraws, they use idle time. (An earlier split, the JupyterLab test beside everything
-    else, was slower, and the explorers' redraws timed out.) The light half's report is printed
-    after the builds half's. ``extra`` (pytest options) goes to both.
+    side they keep both cores busy. The light half starts with its LaTeX and student-HTML
+    builds (beside the browser tests) so that it ends before the JupyterLab test: beside the
+    Run All, which keeps both cores busy, they slowed it by 90 s, and beside the explorers by
+    70 s. (An earlier split, the JupyterLab test beside everything else, was slower, and the
+    explorers' redraws timed out.) The light half's report is printed after the builds half's.
+    ``extra`` (pytest options) goes to both.
 
     Every chapter is executed once: tests/test_lab.py runs each one in JupyterLab (Run All) and
     compares every code cell's outputs with the stored ones by nbval's own comparison (same
@@ -382,23 +382,18 @@ def test(extra=()):
     cmd = [PY, "-m", "pytest", "tests", "tconvlib", *NBVAL_FLAGS, "-ra", "--durations=25",
            *extra]
     start = time.perf_counter()
-    sync = tempfile.mkdtemp(prefix="tconv-sync-")   # see pytest_runtest_setup in tests/conftest.py
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
         _say("light half (in the background, reported at the end): TCONV_TEST_HALF=light "
              + " ".join(str(c) for c in cmd))
         light = subprocess.Popen([str(c) for c in [*cmd, "-p", "no:cacheprovider"]], cwd=ROOT,
-                                 env={**_env(), "TCONV_TEST_HALF": "light",
-                                      "TCONV_SYNC_DIR": sync}, stdout=log,
+                                 env={**_env(), "TCONV_TEST_HALF": "light"}, stdout=log,
                                  stderr=subprocess.STDOUT)
         try:
             _say("builds half: TCONV_TEST_HALF=builds " + " ".join(str(c) for c in cmd))
             rc_builds = subprocess.run([str(c) for c in cmd], cwd=ROOT,
-                                       env={**_env(), "TCONV_TEST_HALF": "builds",
-                                            "TCONV_SYNC_DIR": sync}).returncode
-            Path(sync, "builds-done").touch()
+                                       env={**_env(), "TCONV_TEST_HALF": "builds"}).returncode
             rc_light = light.wait()
         finally:
-            shutil.rmtree(sync, ignore_errors=True)
             if light.poll() is None:          # interrupted: no pytest left behind
                 light.kill()
                 light.wait()

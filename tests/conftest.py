@@ -38,32 +38,12 @@ def pytest_collection_modifyitems(config, items):
     if dropped:
         config.hook.pytest_deselected(items=dropped)
     if HALF == "light":
-        # the light half's slow tests (the PDFs, the student HTML: LaTeX and Sphinx builds) last
-        keep.sort(key=lambda it: it.get_closest_marker("slow") is not None)
+        # the modules with slow tests (the PDFs, the student HTML: LaTeX and Sphinx builds)
+        # first, while the builds half runs its browser tests, and whole (a module's fixtures
+        # are set up once): the unit tests then fill the gaps and end before the JupyterLab test
+        slow = {str(it.path) for it in keep if it.get_closest_marker("slow") is not None}
+        keep.sort(key=lambda it: str(it.path) not in slow)
     items[:] = keep
-
-
-#: (TCONV_SYNC_DIR, set by tasks.py test) the light half starts its slow tests once the
-#: JupyterLab test's Run All of every chapter is over (tests/test_lab.py touches
-#: ``lab-run-all-done``) or the builds half has ended (``builds-done``): side by side with the
-#: Run All, which keeps both cores busy, the builds slowed it down by 90 s; beside the explorers,
-#: which mostly wait for redraws, they use time that was idle.
-_WAITED = []
-
-
-def pytest_runtest_setup(item):
-    sync = os.environ.get("TCONV_SYNC_DIR")
-    if HALF != "light" or not sync or _WAITED or item.get_closest_marker("slow") is None:
-        return
-    import time
-    from pathlib import Path
-
-    start = time.monotonic()
-    while not any((Path(sync) / f).exists() for f in ("lab-run-all-done", "builds-done")):
-        if time.monotonic() - start > 3600:
-            break
-        time.sleep(1)
-    _WAITED.append(time.monotonic() - start)
 
 
 DEVICES = ["cpu", pytest.param("cuda", marks=pytest.mark.skipif(
@@ -197,8 +177,3 @@ def run_fresh_python(code):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return out.stdout.strip()
 
-
-def pytest_terminal_summary(terminalreporter):
-    if _WAITED:
-        terminalreporter.write_line(f"[light half] its slow tests waited {_WAITED[0]:.0f} s for "
-                                    f"the JupyterLab test's Run All to end")

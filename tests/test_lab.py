@@ -759,15 +759,6 @@ class Lab:
         return texts
 
 
-def signal_run_all_done():
-    """Tell the light half of ``tasks.py test`` (tests/conftest.py, TCONV_SYNC_DIR) that every
-    chapter has run: its LaTeX and student-edition builds then use the time the explorers leave
-    idle (they mostly wait for redraws) instead of slowing the Run All down."""
-    sync = os.environ.get("TCONV_SYNC_DIR")
-    if sync and Path(sync).is_dir():
-        (Path(sync) / "lab-run-all-done").touch()
-
-
 async def _session(lab, base, token, tmp):
     from playwright.async_api import async_playwright
 
@@ -824,10 +815,7 @@ async def _session(lab, base, token, tmp):
                     lab.fail(chapter, "student", e)
 
         t0 = time.monotonic()
-        try:
-            await instructor()
-        finally:
-            signal_run_all_done()       # the other half of `tasks.py test` may start its builds
+        await instructor()
         lab.timing["run all"] = time.monotonic() - t0
         lab.kernel_envs = _kernel_envs(lab.proc)
         # the student's exercises beside the explorers: an explorer waits for a redraw most of
