@@ -452,24 +452,30 @@ def _check_player(page, root, label, problems):
                             f"the image or the caption (a dead slider)")
     play = root.locator("button.tconv-play")
     if play.count():
-        play.scroll_into_view_if_needed()
-        first = root.evaluate(STATE_JS)
-        play.click()
-        try:
-            root.page.wait_for_function(
-                "([r, f]) => r.getAttribute('data-frame') !== f",
-                arg=[root.element_handle(), first["frame"]], timeout=10000)
-        except Exception:
-            problems.append(f"{label}: Play did not advance the frames within 10 s")
-        else:
-            playing = root.evaluate(STATE_JS)
-            if (playing["src"], playing["cap"]) == (first["src"], first["cap"]):
-                problems.append(f"{label}: Play changed the frame number but not the picture")
+        first, playing = _press_play(page, root, play, label, problems)
+        if playing is not None and (playing["src"], playing["cap"]) == (first["src"],
+                                                                         first["cap"]):
+            problems.append(f"{label}: Play changed the frame number but not the picture")
         play.click()                                                     # pause
         paused = root.get_attribute("data-frame")
         page.wait_for_timeout(1600)
         if root.get_attribute("data-frame") != paused:
             problems.append(f"{label}: Pause did not stop the animation")
+
+
+def _press_play(page, root, play, label, problems):
+    """Press a player's Play button; the frames must advance within 10 s. Returns the player's
+    state before and once playing (None when it did not advance); it is left playing."""
+    play.scroll_into_view_if_needed()
+    first = root.evaluate(STATE_JS)
+    play.click()
+    try:
+        page.wait_for_function("([r, f]) => r.getAttribute('data-frame') !== f",
+                               arg=[root.element_handle(), first["frame"]], timeout=10000)
+    except Exception:
+        problems.append(f"{label}: Play did not advance the frames within 10 s")
+        return first, None
+    return first, root.evaluate(STATE_JS)
 
 
 def _smoke_player(page, root, label, problems):
@@ -494,13 +500,7 @@ def _smoke_player(page, root, label, problems):
             page.keyboard.press(back)
     play = root.locator("button.tconv-play")
     if play.count():
-        first = root.get_attribute("data-frame")
-        play.click()
-        try:
-            page.wait_for_function("([r, f]) => r.getAttribute('data-frame') !== f",
-                                   arg=[root.element_handle(), first], timeout=10000)
-        except Exception:
-            problems.append(f"{label}: Play did not advance the frames within 10 s")
+        _press_play(page, root, play, label, problems)
         play.click()                                                     # pause
 
 
