@@ -337,25 +337,73 @@ def pdf(extra=()):
     return _run([PY, str(ROOT / "tools" / "print_edition.py"), *extra])
 
 
-def setup_for_tests():
+#: The folder (set by ``tasks.py test`` for its pytest processes) where each setup step that
+#: goes on beside the tests leaves ``<step>.done`` when it ends: "chromium", "tex", "axe".
+SETUP_SIGNALS = "TCONV_SETUP_SIGNALS"
+
+
+def setup_for_tests(signals=None):
     """Everything the tests need, the independent parts side by side: the virtual environment
-    (pip) here, Debian's chromium and TeX packages (apt-get, one after the other: dpkg has one
-    lock) in one thread and axe-core (npm ci) in another. Each step says when it starts and
-    ends; the tests start when all have ended."""
+    (uv, or pip) here, Debian's chromium and TeX packages (apt-get, one after the other: dpkg
+    has one lock) in one thread and axe-core (npm ci) in another. Each step says when it starts
+    and ends. Without ``signals`` this returns when all have ended. With ``signals`` (a folder)
+    it returns as soon as the virtual environment is ready, and the other steps go on beside the
+    tests: each leaves ``signals/<step>.done`` when it ends, and a test that needs one waits for
+    it (:func:`wait_for_setup`). A fresh machine spends minutes in apt-get (chromium, then TeX,
+    whose format files are built when it is installed); the tests that need neither run
+    meanwhile. Returns the threads."""
     import threading  # noqa: PLC0415
 
-    def system_packages():
-        ensure_chromium()
-        ensure_tex()
+    def step(name, func):
+        def run():
+            try:
+                func()
+            except Exception as e:             # noqa: BLE001 -- the next step still runs
+                _say(f"setting up {name} failed: {type(e).__name__}: {e}")
+            finally:
+                if signals is not None:
+                    (Path(signals) / f"{name}.done").touch()
+        return run
 
-    threads = [threading.Thread(target=f, name=f.__name__) for f in (system_packages, ensure_axe)]
+    def system_packages():
+        step("chromium", ensure_chromium)()
+        step("tex", ensure_tex)()
+
+    threads = [threading.Thread(target=system_packages, name="system_packages"),
+               threading.Thread(target=step("axe", ensure_axe), name="ensure_axe")]
     for t in threads:
         t.start()
     try:
         ensure_env()
     finally:
-        for t in threads:
-            t.join()
+        if signals is None:
+            for t in threads:
+                t.join()
+    return threads
+
+
+def wait_for_setup(*steps, timeout=3600):
+    """Wait until the named setup steps ("chromium", "tex", "axe") that ``tasks.py test`` runs
+    beside the tests have ended (whether they installed anything or failed: the test then
+    checks for what it needs itself). Returns at once when the tests were not started by
+    ``tasks.py test`` (no TCONV_SETUP_SIGNALS). Returns the seconds waited."""
+    import time  # noqa: PLC0415
+    unknown = set(steps) - {"chromium", "tex", "axe"}
+    if unknown:
+        raise ValueError(f"steps={steps!r}: unknown step(s) {sorted(unknown)}; the steps are "
+                         f"'chromium', 'tex' and 'axe'")
+    folder = os.environ.get(SETUP_SIGNALS)
+    start = time.monotonic()
+    if not folder:
+        return 0.0
+    while True:
+        left = [s for s in steps if not (Path(folder) / f"{s}.done").exists()]
+        if not left:
+            return time.monotonic() - start
+        if time.monotonic() - start > timeout:
+            raise TimeoutError(f"the setup step(s) {left} of `tasks.py test` did not end within "
+                               f"{timeout} s")
+        time.sleep(0.5)
 
 
 def test(extra=()):
@@ -364,12 +412,14 @@ def test(extra=()):
     processes at once (TCONV_TEST_HALF, see tests/conftest.py): "builds" (every test that needs
     the HTML book build, a browser or JupyterLab) and "light" (the rest: unit tests, the PDFs,
     the student HTML, grading). A Sphinx build and most unit tests use one core each, so side by
-    side they keep both cores busy. The light half starts with its LaTeX and student-HTML
-    builds (beside the browser tests) so that it ends before the JupyterLab test: beside the
-    Run All, which keeps both cores busy, they slowed it by 90 s, and beside the explorers by
-    70 s. (An earlier split, the JupyterLab test beside everything else, was slower, and the
-    explorers' redraws timed out.) The light half's report is printed after the builds half's.
-    ``extra`` (pytest options) goes to both.
+    side they keep both cores busy. (An earlier split, the JupyterLab test beside everything
+    else, was slower, and the explorers' redraws timed out.) The light half's report is
+    printed after the builds half's. ``extra`` (pytest options) goes to both.
+
+    The tests start as soon as the virtual environment is ready: Debian's chromium and TeX
+    packages and axe-core are installed beside them (:func:`setup_for_tests`), and each half
+    runs first what needs none of them (tests/conftest.py orders them); a test that needs one
+    waits for it (:func:`wait_for_setup`).
 
     Every chapter is executed once: tests/test_lab.py runs each one in JupyterLab (Run All) and
     compares every code cell's outputs with the stored ones by nbval's own comparison (same
@@ -378,25 +428,30 @@ def test(extra=()):
     outputs. ``python3 tasks.py nbval`` runs nbval itself on this machine's CPU."""
     import tempfile  # noqa: PLC0415
     import time  # noqa: PLC0415
-    setup_for_tests()
+    start = time.perf_counter()
+    signals = Path(tempfile.mkdtemp(prefix="tconv-setup-"))
+    threads = setup_for_tests(signals)
+    env = {**_env(), SETUP_SIGNALS: str(signals)}
     cmd = [PY, "-m", "pytest", "tests", "tconvlib", *NBVAL_FLAGS, "-ra", "--durations=25",
            *extra]
-    start = time.perf_counter()
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
         _say("light half (in the background, reported at the end): TCONV_TEST_HALF=light "
              + " ".join(str(c) for c in cmd))
         light = subprocess.Popen([str(c) for c in [*cmd, "-p", "no:cacheprovider"]], cwd=ROOT,
-                                 env={**_env(), "TCONV_TEST_HALF": "light"}, stdout=log,
+                                 env={**env, "TCONV_TEST_HALF": "light"}, stdout=log,
                                  stderr=subprocess.STDOUT)
         try:
             _say("builds half: TCONV_TEST_HALF=builds " + " ".join(str(c) for c in cmd))
             rc_builds = subprocess.run([str(c) for c in cmd], cwd=ROOT,
-                                       env={**_env(), "TCONV_TEST_HALF": "builds"}).returncode
+                                       env={**env, "TCONV_TEST_HALF": "builds"}).returncode
             rc_light = light.wait()
         finally:
             if light.poll() is None:          # interrupted: no pytest left behind
                 light.kill()
                 light.wait()
+            for t in threads:
+                t.join()
+            shutil.rmtree(signals, ignore_errors=True)
         log.seek(0)
         _say("the light half's report:")
         sys.stdout.write(log.read())

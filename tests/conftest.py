@@ -21,6 +21,8 @@ settings.load_profile("default")
 #: test.
 HALF = os.environ.get("TCONV_TEST_HALF", "")
 BUILD_FIXTURES = {"book_build", "zh_build", "site", "zh_site", "lab", "browser"}
+#: the fixtures that open chromium
+BROWSER_FIXTURES = {"browser", "lab", "pages", "zh_pages"}
 
 
 def is_build_test(item):
@@ -37,12 +39,20 @@ def pytest_collection_modifyitems(config, items):
     dropped = [it for it in items if is_build_test(it) != (HALF == "builds")]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
+    # modules stay whole (a module's fixtures are set up once); what needs a package that
+    # `tasks.py test` may still be installing (chromium, TeX: tasks.setup_for_tests) goes last
     if HALF == "light":
-        # the modules with slow tests (the PDFs, the student HTML: LaTeX and Sphinx builds)
-        # first, while the builds half runs its browser tests, and whole (a module's fixtures
-        # are set up once): the unit tests then fill the gaps and end before the JupyterLab test
+        # the modules with slow tests (the student HTML, grading: Sphinx builds and kernels)
+        # first, beside the builds half's browser tests; the unit tests fill the gaps; the
+        # PDFs (TeX) last
         slow = {str(it.path) for it in keep if it.get_closest_marker("slow") is not None}
-        keep.sort(key=lambda it: str(it.path) not in slow)
+        tex = {str(it.path) for it in keep if "pdfs" in getattr(it, "fixturenames", ())}
+        keep.sort(key=lambda it: (str(it.path) in tex, str(it.path) not in slow))
+    else:
+        # the book builds and the catalogue tests first, then the browser tests (chromium)
+        browser = {str(it.path) for it in keep
+                   if BROWSER_FIXTURES & set(getattr(it, "fixturenames", ()))}
+        keep.sort(key=lambda it: str(it.path) in browser)
     items[:] = keep
 
 

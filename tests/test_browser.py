@@ -38,6 +38,7 @@ import http.server
 import json
 import os
 import re
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -46,6 +47,9 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+import tasks  # noqa: E402  (wait_for_setup: chromium and axe-core may still be installing)
+
 CHROMIUM = Path(os.environ.get("TCONV_CHROMIUM", "/usr/bin/chromium"))
 SHOTS = ROOT / "_build" / "screenshots"
 # axe-core, the accessibility engine of browsers' audit tools, pinned in tests/a11y/package.json
@@ -99,6 +103,7 @@ def site(book_build):
 
 @pytest.fixture(scope="module")       # closed when this module's tests end
 def browser():
+    tasks.wait_for_setup("chromium", "axe")
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: `python3 tasks.py test` installs Debian's chromium "
                     f"(apt-get install -y chromium) before running the tests")
@@ -637,6 +642,7 @@ class PageSharer:
     """
 
     def __init__(self, base, html, names, workers):
+        tasks.wait_for_setup("chromium", "axe")
         self.base, self.html, self.names = base, html, list(names)
         self.lock = threading.Lock()
         self.owner, self.done, self.result = {}, {}, {}

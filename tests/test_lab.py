@@ -851,6 +851,7 @@ async def _session(lab, base, token, tmp):
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
+    tasks.wait_for_setup("chromium")
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: `python3 tasks.py test` installs Debian's chromium")
     sys.path.insert(0, str(ROOT / "tools"))

@@ -34,7 +34,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT))
 import print_edition as pe  # noqa: E402
+import tasks  # noqa: E402  (wait_for_setup: the TeX packages may still be installing)
 import student_edition as se  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -170,6 +172,7 @@ def distinctive(nb, n=5):
 @pytest.fixture(scope="session")
 def pdfs():
     """``{edition: (returncode, log, pdf_path, seconds)}``, built from the stored outputs."""
+    tasks.wait_for_setup("tex")
     missing = pe.missing_tools()
     assert not missing, (f"the print build needs {missing}: run `python3 tasks.py pdf` as root "
                          f"once (it installs Debian's {' '.join(pe.APT_PACKAGES)})")
