@@ -230,7 +230,13 @@ def ensure_chromium():
     _say("installing Debian's chromium for the browser test")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     _apt_update(apt, env)
-    rc = _setup_run([apt, "install", "-y", "-q", "chromium"], env=env)
+    # without chromium's recommends: they serve a desktop browser (the setuid sandbox helper,
+    # udev, upower, Mesa's GL drivers, a notification daemon, printer setup with avahi and
+    # CUPS helpers: about a hundred packages and their setup scripts, minutes on a fresh
+    # machine), while the tests run it headless, unsandboxed, without a GPU. Its one
+    # recommended font package is asked for by name: the pages are laid out with it.
+    rc = _setup_run([apt, "install", "-y", "-q", "--no-install-recommends", "chromium",
+                     "fonts-liberation"], env=env)
     if rc:
         _say(f"apt-get install chromium failed ({rc}); the browser test will fail")
 

@@ -1066,3 +1066,30 @@ def test_config_is_offline():
     cmd = tasks.lab_command(ROOT, 8888)
     assert "--ServerApp.ip=127.0.0.1" in cmd and not any(re.search("token=|password", c)
                                                           for c in cmd)
+
+
+def test_kernel_websockets_send_each_message_at_once():
+    """``.jupyter/jupyter_server_config.py`` makes the server's kernel websockets set
+    TCP_NODELAY when they open (a redraw's small messages otherwise wait for the browser's
+    delayed acknowledgement), and otherwise behave as jupyter_server's own connection."""
+    from jupyter_server.services.kernels.connection.channels import (
+        ZMQChannelsWebsocketConnection)
+    from traitlets.config.loader import PyFileConfigLoader
+
+    cfg = PyFileConfigLoader("jupyter_server_config.py", path=str(ROOT / ".jupyter")).load_config()
+    cls = cfg.ServerApp.kernel_websocket_connection_class
+    assert issubclass(cls, ZMQChannelsWebsocketConnection) and cls is not \
+        ZMQChannelsWebsocketConnection
+    calls = []
+
+    class Handler:
+        def set_nodelay(self, value):
+            calls.append(value)
+
+    conn = cls.__new__(cls)
+    conn.__dict__["_trait_values"] = {"websocket_handler": Handler()}
+    try:
+        cls.connect(conn)
+    except Exception:               # noqa: BLE001 -- no kernel behind it: only the flag counts
+        pass
+    assert calls == [True]
