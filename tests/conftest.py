@@ -42,12 +42,14 @@ def pytest_collection_modifyitems(config, items):
     # modules stay whole (a module's fixtures are set up once); what needs a package that
     # `tasks.py test` may still be installing (chromium, TeX: tasks.setup_for_tests) goes last
     if HALF == "light":
-        # the modules with slow tests (the student HTML, grading: Sphinx builds and kernels)
-        # first, beside the builds half's browser tests; the unit tests fill the gaps; the
-        # PDFs (TeX) last
+        # the modules with slow tests first, beside the builds half's browser tests: those
+        # without TeX (the student HTML, grading: Sphinx builds and kernels), then the PDFs
+        # (by then TeX is installed on a fresh machine, or nearly); the unit tests last, beside
+        # the JupyterLab test (two LaTeX builds beside its Run All slowed it: ci17-ci19)
         slow = {str(it.path) for it in keep if it.get_closest_marker("slow") is not None}
         tex = {str(it.path) for it in keep if "pdfs" in getattr(it, "fixturenames", ())}
-        keep.sort(key=lambda it: (str(it.path) in tex, str(it.path) not in slow))
+        keep.sort(key=lambda it: 0 if str(it.path) in slow - tex else
+                  1 if str(it.path) in tex else 2)
     else:
         # the book builds and the catalogue tests first, then the browser tests (chromium)
         browser = {str(it.path) for it in keep

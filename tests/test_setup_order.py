@@ -78,6 +78,7 @@ def _order(monkeypatch, half, items):
 
 
 def test_each_half_runs_what_needs_no_system_package_first(monkeypatch):
+    """builds: chromium last; light: the slow modules without TeX, the PDFs, the rest."""
     items = [_item("test_book.py", ["book_build"]),
              _item("test_browser.py", ["pages", "browser", "site"], slow=True),
              _item("test_browser.py", ["site"], slow=True),
@@ -90,4 +91,4 @@ def test_each_half_runs_what_needs_no_system_package_first(monkeypatch):
     assert _order(monkeypatch, "builds", items) == [
         "test_book.py", "test_i18n.py", "test_browser.py", "test_browser.py", "test_lab.py"]
     assert _order(monkeypatch, "light", items) == [
-        "test_grading.py", "test_conv.py", "test_pdf.py", "test_pdf.py"]
+        "test_grading.py", "test_pdf.py", "test_pdf.py", "test_conv.py"]
