@@ -59,9 +59,10 @@ style recalculations CodeMirror forces per cell editor happen anyway), no rule f
 and ``::after`` in the no-animation style (no change beyond noise), ``TCP_NODELAY`` on the
 kernels' websockets (a ``jupyter_server_config.py`` with a ``kernel_websocket_connection_class``
 that sets it: it removes the 40 ms that each message of a redraw waits for the browser's delayed
-acknowledgement, but in two full runs with it Run All took 341 and 358 s and chromium 488 and
-497 CPU-seconds, against 271 and 280 s, 370 and 415 CPU-seconds in two runs without it: the
-page then handles the outputs' messages one at a time instead of a few per task). ``TCONV_LAB_CHAPTERS`` (a
+acknowledgement of the one before; in two full runs with it Run All took 341 and 358 s and
+chromium 488 and 497 CPU-seconds, in four without it 271, 280, 336 and 353 s and 370, 415, 511
+and 523 CPU-seconds: no difference beyond the spread between runs, and no gain seen in the
+redraw table beside the student's exercises; an A/B on a quiet machine is still to be done). ``TCONV_LAB_CHAPTERS`` (a
 comma-separated list of chapter numbers) runs a subset while developing; the output comparison
 then covers only that subset.
 
