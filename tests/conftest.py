@@ -44,8 +44,7 @@ def pytest_collection_modifyitems(config, items):
     if HALF == "light":
         # the modules with slow tests first, beside the builds half's browser tests: those
         # without TeX (the student HTML, grading: Sphinx builds and kernels), then the PDFs
-        # (by then TeX is installed on a fresh machine, or nearly); the unit tests last, beside
-        # the JupyterLab test (two LaTeX builds beside its Run All slowed it: ci17-ci19)
+        # (by then TeX is installed on a fresh machine, or nearly); the unit tests last
         slow = {str(it.path) for it in keep if it.get_closest_marker("slow") is not None}
         tex = {str(it.path) for it in keep if "pdfs" in getattr(it, "fixturenames", ())}
         keep.sort(key=lambda it: 0 if str(it.path) in slow - tex else
