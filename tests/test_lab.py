@@ -56,13 +56,14 @@ the last test of the builds half (ci14, two student pages): 491 s, of which serv
 rejected: JupyterLab's ``contentVisibility`` windowing (the cells are then rendered in idle
 time: the same browser time, later), a ``document.fonts.ready`` that resolves at once (the
 style recalculations CodeMirror forces per cell editor happen anyway), no rule for ``::before``
-and ``::after`` in the no-animation style (no change beyond noise), ``TCP_NODELAY`` on the
-kernels' websockets (a ``jupyter_server_config.py`` with a ``kernel_websocket_connection_class``
-that sets it: it removes the 40 ms that each message of a redraw waits for the browser's delayed
-acknowledgement of the one before; in two full runs with it Run All took 341 and 358 s and
-chromium 488 and 497 CPU-seconds, in four without it 271, 280, 336 and 353 s and 370, 415, 511
-and 523 CPU-seconds: no difference beyond the spread between runs, and no gain seen in the
-redraw table beside the student's exercises; an A/B on a quiet machine is still to be done). ``TCONV_LAB_CHAPTERS`` (a
+and ``::after`` in the no-animation style (no change beyond noise). Kept: ``TCP_NODELAY`` on
+the kernels' websockets (``.jupyter/jupyter_server_config.py``): it removes the 40 ms that each
+message of a redraw waited for the browser's delayed acknowledgement of the one before. In two
+full runs with it Run All took 341 and 358 s and chromium 488 and 497 CPU-seconds, in four
+without it 271, 280, 336 and 353 s and 370, 415, 511 and 523 CPU-seconds: no difference beyond
+the spread between runs. On a quiet machine (chapters 7, 8, 9, 13, one run each,
+``TCONV_LAB_QUIET_EXPLORERS=1``) the redraw p50 was 55-75 ms with it and 68-89 ms without, p95
+109-164 ms and 134-163 ms, chromium 127 and 130 CPU-seconds. ``TCONV_LAB_CHAPTERS`` (a
 comma-separated list of chapter numbers) runs a subset while developing; the output comparison
 then covers only that subset.
 
@@ -1073,3 +1074,29 @@ def test_config_is_offline():
     assert "--ServerApp.ip=127.0.0.1" in cmd and not any(re.search("token=|password", c)
                                                           for c in cmd)
 
+
+def test_kernel_websockets_send_each_message_at_once():
+    """``.jupyter/jupyter_server_config.py`` makes the server's kernel websockets set
+    TCP_NODELAY when they open (a redraw's small messages otherwise wait for the browser's
+    delayed acknowledgement), and otherwise behave as jupyter_server's own connection."""
+    from jupyter_server.services.kernels.connection.channels import (
+        ZMQChannelsWebsocketConnection)
+    from traitlets.config.loader import PyFileConfigLoader
+
+    cfg = PyFileConfigLoader("jupyter_server_config.py", path=str(ROOT / ".jupyter")).load_config()
+    cls = cfg.ServerApp.kernel_websocket_connection_class
+    assert issubclass(cls, ZMQChannelsWebsocketConnection) and cls is not \
+        ZMQChannelsWebsocketConnection
+    calls = []
+
+    class Handler:
+        def set_nodelay(self, value):
+            calls.append(value)
+
+    conn = cls.__new__(cls)
+    conn.__dict__["_trait_values"] = {"websocket_handler": Handler()}
+    try:
+        cls.connect(conn)
+    except Exception:               # noqa: BLE001 -- no kernel behind it: only the flag counts
+        pass
+    assert calls == [True]
