@@ -344,8 +344,9 @@ def pdf(extra=()):
 
 
 #: The folder (set by ``tasks.py test`` for its pytest processes) where each setup step that
-#: goes on beside the tests leaves ``<step>.done`` when it ends: "chromium", "tex", "axe".
+#: goes on beside the tests (:data:`SETUP_STEPS`) leaves ``<step>.done`` when it ends.
 SETUP_SIGNALS = "TCONV_SETUP_SIGNALS"
+SETUP_STEPS = ("chromium", "tex", "axe")
 
 
 def setup_for_tests(signals=None):
@@ -389,15 +390,15 @@ def setup_for_tests(signals=None):
 
 
 def wait_for_setup(*steps, timeout=3600):
-    """Wait until the named setup steps ("chromium", "tex", "axe") that ``tasks.py test`` runs
+    """Wait until the named setup steps (:data:`SETUP_STEPS`) that ``tasks.py test`` runs
     beside the tests have ended (whether they installed anything or failed: the test then
     checks for what it needs itself). Returns at once when the tests were not started by
     ``tasks.py test`` (no TCONV_SETUP_SIGNALS). Returns the seconds waited."""
     import time  # noqa: PLC0415
-    unknown = set(steps) - {"chromium", "tex", "axe"}
+    unknown = set(steps) - set(SETUP_STEPS)
     if unknown:
         raise ValueError(f"steps={steps!r}: unknown step(s) {sorted(unknown)}; the steps are "
-                         f"'chromium', 'tex' and 'axe'")
+                         + ", ".join(map(repr, SETUP_STEPS[:-1])) + f" and {SETUP_STEPS[-1]!r}")
     folder = os.environ.get(SETUP_SIGNALS)
     start = time.monotonic()
     if not folder:

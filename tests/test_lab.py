@@ -58,10 +58,10 @@ time: the same browser time, later), a ``document.fonts.ready`` that resolves at
 style recalculations CodeMirror forces per cell editor happen anyway), no rule for ``::before``
 and ``::after`` in the no-animation style (no change beyond noise). Kept: ``TCP_NODELAY`` on
 the kernels' websockets (``.jupyter/jupyter_server_config.py``): it removes the 40 ms that each
-message of a redraw waited for the browser's delayed acknowledgement of the one before. In two
-full runs with it Run All took 341 and 358 s and chromium 488 and 497 CPU-seconds, in four
-without it 271, 280, 336 and 353 s and 370, 415, 511 and 523 CPU-seconds: no difference beyond
-the spread between runs. On a quiet machine (chapters 7, 8, 9, 13, one run each,
+message of a redraw waited for the browser's delayed acknowledgement of the one before. In three
+full runs with it Run All took 341, 358 and 288 s and chromium 488, 497 and 411 CPU-seconds, in
+five without it 271, 280, 336, 353 and 347 s and 370, 415, 511, 523 and 490 CPU-seconds: no
+difference beyond the spread between runs. On a quiet machine (chapters 7, 8, 9, 13, one run each,
 ``TCONV_LAB_QUIET_EXPLORERS=1``) the redraw p50 was 55-75 ms with it and 68-89 ms without, p95
 109-164 ms and 134-163 ms, chromium 127 and 130 CPU-seconds. ``TCONV_LAB_CHAPTERS`` (a
 comma-separated list of chapter numbers) runs a subset while developing; the output comparison
