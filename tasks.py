@@ -79,6 +79,12 @@ def _env():
     env.pop("MPLBACKEND", None)
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"   # no debugger warning in kernels' stderr
     env.pop("PYTHONHOME", None)
+    # bytecode is written (into .venv's and the package's __pycache__, both ignored by git):
+    # with PYTHONDONTWRITEBYTECODE set, as on some machines, every process compiles every module
+    # it imports again from source. The test run starts some fifty Python processes (kernels,
+    # Sphinx builds, otter, pytest), most of them importing torch: the grading test alone took
+    # 93 CPU-seconds with no bytecode ever written, 52 with it written as it goes
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

@@ -238,10 +238,12 @@ class Explorer:
             otherwise (scripts, tests) every change is drawn at once, before the slider's
             assignment returns. Pictures already drawn are shown at once either way.
         prefetch : bool, optional
-            With the thread: after each move, while the kernel is idle, draw pictures ahead of
-            time into the cache, nearest values first (the next step is then shown at once).
-            Default: on, unless the environment variable ``TCONV_EXPLORER_PREFETCH`` is ``0``
-            (no background drawing: a slower machine, or a test that measures every draw).
+            With the thread: once the face is shown and again after each move, while the
+            kernel is idle (no cell has run for :data:`AHEAD_AFTER_IDLE_S`), draw pictures
+            ahead of time into the cache, nearest values first (the next step is then shown at
+            once; after a few seconds, any move). Default: on, unless the environment variable
+            ``TCONV_EXPLORER_PREFETCH`` is ``0`` (no background drawing: a slower machine, or a
+            test that measures every draw).
 
         The returned box has ``sliders`` (name -> slider), ``image``, ``caption``, ``redraw()``
         (draw the current values) and ``wait(timeout)`` (return when the latest values are
@@ -311,6 +313,10 @@ class Explorer:
 
 
 _CELL_RUNNING = threading.Event()     # set while the kernel executes a cell (no drawing ahead)
+_IDLE_SINCE = [0.0]                  # time.monotonic() when the last cell ended
+#: seconds without a running cell before the drawing thread draws ahead: Run All (and a book
+#: build's execution) goes from cell to cell in milliseconds, a learner reading takes longer
+AHEAD_AFTER_IDLE_S = 0.5
 _WATCHING = []
 
 
@@ -330,6 +336,7 @@ def _watch_cells():
         _CELL_RUNNING.set()
 
     def post_run_cell(result):
+        _IDLE_SINCE[0] = time.monotonic()
         _CELL_RUNNING.clear()
 
     shell.events.register("pre_run_cell", pre_run_cell)
@@ -376,13 +383,14 @@ class _LiveFace:
     unless a newer one is already shown. Requests are numbered so that an older picture never
     replaces a newer one.
 
-    With ``prefetch``, once a learner has moved a slider the thread, when it has nothing asked
-    of it, draws pictures ahead into the cache, nearest first (one step away on each control,
-    then two, ... up to every combination, as the static player does), so the next step a
-    learner takes is shown at once and, after a while, any move. It never runs while a cell is
-    executing (IPython's ``pre_run_cell``/``post_run_cell`` events), restarts from the new
-    values when a slider moves, and lets a move's own picture go first (a drawing ahead that
-    has started finishes first: one redraw at most).
+    With ``prefetch``, from the first picture on, the thread, when it has nothing asked of it,
+    draws pictures ahead into the cache, nearest first (one step away on each control, then
+    two, ... up to every combination, as the static player does), so the next step a learner
+    takes is shown at once and, after a while, any move. It never runs while a cell is
+    executing (IPython's ``pre_run_cell``/``post_run_cell`` events) nor in the first
+    :data:`AHEAD_AFTER_IDLE_S` after one (Run All goes on to the next cell), restarts from the
+    new values when a slider moves, and lets a move's own picture go first (a drawing ahead
+    that has started finishes first: one redraw at most).
     """
 
     CACHE_SIZE = 256                                    # pictures kept per live widget
@@ -457,10 +465,18 @@ class _LiveFace:
             return self._seq
 
     def show_now(self):
-        """Draw the current values in this thread and show them (the first picture)."""
+        """Draw the current values in this thread and show them (the first picture); with
+        ``prefetch``, the thread then draws ahead once the kernel is idle."""
         params = self._params()
         seq = self._next()
         self._show(seq, self._draw(params))
+        if self.prefetch:
+            with self._cond:
+                self._ahead = [p for p in self._neighbours(params)
+                               if self._key(p) not in self.cache]
+                if self._ahead:
+                    self._start()
+                    self._cond.notify_all()
 
     def request(self, change=None):
         """A slider moved: show the picture for the current values."""
@@ -483,15 +499,19 @@ class _LiveFace:
                 self._ahead = []                        # stop drawing ahead of old values
             if not (self._pending or self._ahead):
                 return
-            if self._thread is None or not self._thread.is_alive():
-                if not _THREADS:
-                    import atexit
-                    atexit.register(_stop_threads)
-                self._thread = threading.Thread(target=self._work, daemon=True,
-                                                name=f"tconv-explorer-{id(self):x}")
-                _THREADS.append(self)
-                self._thread.start()
+            self._start()
             self._cond.notify_all()
+
+    def _start(self):
+        """Start the drawing thread unless it runs (called with ``self._cond`` held)."""
+        if self._thread is None or not self._thread.is_alive():
+            if not _THREADS:
+                import atexit
+                atexit.register(_stop_threads)
+            self._thread = threading.Thread(target=self._work, daemon=True,
+                                            name=f"tconv-explorer-{id(self):x}")
+            _THREADS.append(self)
+            self._thread.start()
 
     def _neighbours(self, params):
         """Values to draw ahead of a learner at ``params``, nearest first: one step away on
@@ -519,10 +539,14 @@ class _LiveFace:
                 if self in _THREADS:
                     _THREADS.remove(self)
 
+    def _may_draw_ahead(self):
+        return (bool(self._ahead) and not _CELL_RUNNING.is_set()
+                and time.monotonic() - _IDLE_SINCE[0] >= AHEAD_AFTER_IDLE_S)
+
     def _loop(self):
         while True:
             with self._cond:
-                while self._pending is None and not (self._ahead and not _CELL_RUNNING.is_set()):
+                while self._pending is None and not self._may_draw_ahead():
                     if _STOP.is_set() or (
                             not self._cond.wait(timeout=0.2 if self._ahead else 60)
                             and self._pending is None and not self._ahead):

@@ -215,6 +215,36 @@ def test_threaded_widget_merges_fast_moves_and_draws_ahead():
     assert "k=2" in ahead.caption.value and ahead.live.draws == draws
 
 
+def test_drawing_ahead_starts_when_the_face_is_shown_and_waits_for_idle_cells(monkeypatch):
+    """With prefetch, the thread draws ahead before any move (a learner's first step is then
+    shown at once), but never while a cell runs nor within AHEAD_AFTER_IDLE_S after one."""
+    import time
+
+    from tconvlib import explorer as ex_mod
+
+    ex = tc.Explorer(lambda fig, k: fig.add_subplot().plot(range(k + 1)) and f"k={k}",
+                     {"k": ([0, 1, 2, 3], 1)})
+    monkeypatch.setattr(ex_mod, "_IDLE_SINCE", [time.monotonic()])
+    monkeypatch.setattr(ex_mod, "AHEAD_AFTER_IDLE_S", 0.6)
+    ex_mod._CELL_RUNNING.set()                    # the cell that shows the face is running
+    try:
+        w = ex.widget(threaded=True, prefetch=True)
+        time.sleep(0.5)
+        assert w.live.draws == 1                  # only the first picture
+    finally:
+        ex_mod._CELL_RUNNING.clear()
+    ex_mod._IDLE_SINCE[0] = time.monotonic()       # the cell has just ended
+    time.sleep(0.3)
+    assert w.live.draws == 1                      # not yet: another cell may follow at once
+    assert w.wait(10, ahead=True)
+    assert w.live.draws == 4 and {k[0] for k in w.live.cache} == {0, 1, 2, 3}
+    w.sliders["k"].value = 0                      # the first move: from the cache
+    assert "k=0" in w.caption.value and w.live.draws == 4
+    off = ex.widget(threaded=True, prefetch=False)
+    time.sleep(0.8)
+    assert off.live.draws == 1 and not off.live._ahead
+
+
 def test_reuse_figure_hands_back_one_figure_per_face():
     """With reuse_figure the drawing function gets the same figure again (so it can update its
     artists); a ValueError drops the figure, so the next call starts from a new, empty one."""

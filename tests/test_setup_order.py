@@ -1,6 +1,6 @@
 """``tasks.py test`` starts the tests while chromium, TeX and axe-core are still installing
 (tasks.setup_for_tests, tasks.wait_for_setup), and each half runs first what needs none of
-them (tests/conftest.py)."""
+them (tests/conftest.py); the processes it starts write bytecode (tasks._env)."""
 
 import os
 import sys
@@ -92,3 +92,15 @@ def test_each_half_runs_what_needs_no_system_package_first(monkeypatch):
         "test_book.py", "test_i18n.py", "test_browser.py", "test_browser.py", "test_lab.py"]
     assert _order(monkeypatch, "light", items) == [
         "test_grading.py", "test_pdf.py", "test_pdf.py", "test_conv.py"]
+
+
+def test_the_commands_let_python_write_bytecode(monkeypatch):
+    """With PYTHONDONTWRITEBYTECODE set (as on some machines) every process of the test run
+    would compile every module it imports from source again: the commands' environment drops
+    it, and keeps the rest."""
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setenv("TCONV_SOMETHING_ELSE", "kept")
+    env = tasks._env()
+    assert "PYTHONDONTWRITEBYTECODE" not in env
+    assert env["TCONV_SOMETHING_ELSE"] == "kept"
+    assert "PYTHONDONTWRITEBYTECODE" not in tasks.lab_env("token")
