@@ -57,6 +57,7 @@ import json
 import os
 import threading
 import time
+import weakref
 from collections import OrderedDict
 
 __all__ = ["Explorer", "Animation", "Player", "MAX_FRAMES"]
@@ -136,6 +137,7 @@ class Explorer:
         self.reuse_figure = bool(reuse_figure)
         self._figs = {}                       # dpi -> the figure kept with reuse_figure
         self._lock = threading.RLock()        # one drawing at a time (the live face's thread)
+        self._face = None                     # the newest live face (weakly held)
 
     # -- rendering ------------------------------------------------------------------------------
     def _figure(self, dpi):
@@ -267,8 +269,14 @@ class Explorer:
         image.add_class("tconv-live-image")
         caption = widgets.HTML()
         caption.add_class("tconv-live-caption")
+        # a face shown before (the cell run again, or another cell showing this explorer) stops
+        # drawing ahead: its pictures would compete with this face's for the explorer's lock
+        older = self._face() if self._face is not None else None
+        if older is not None:
+            older.stop_ahead()
         live = _LiveFace(self, sliders, image, caption, dpi=self.dpi * pixel_ratio,
                          threaded=bool(threaded), prefetch=bool(prefetch))
+        self._face = weakref.ref(live)
         for s in sliders.values():
             s.observe(live.request, names="value")
         live.show_now()                             # the first picture, before the cell ends
@@ -512,6 +520,14 @@ class _LiveFace:
                                             name=f"tconv-explorer-{id(self):x}")
             _THREADS.append(self)
             self._thread.start()
+
+    def stop_ahead(self):
+        """Draw nothing more ahead (a newer face of the same explorer is shown); a move on this
+        face is still drawn."""
+        with self._cond:
+            self.prefetch = False
+            self._ahead = []
+            self._cond.notify_all()
 
     def _neighbours(self, params):
         """Values to draw ahead of a learner at ``params``, nearest first: one step away on

@@ -245,6 +245,33 @@ def test_drawing_ahead_starts_when_the_face_is_shown_and_waits_for_idle_cells(mo
     assert off.live.draws == 1 and not off.live._ahead
 
 
+def test_a_newer_face_stops_the_older_ones_drawing_ahead():
+    """Running the widget cell again shows a new face: the old one (no longer on the page)
+    stops drawing ahead, so it does not compete with the new one for the explorer's lock; a
+    move on it is still drawn."""
+    import threading
+
+    gate = threading.Event()
+
+    def draw(fig, k):
+        if threading.current_thread() is not threading.main_thread():
+            gate.wait(10)                         # hold every drawing ahead until released
+        fig.add_subplot().plot(range(k + 1))
+        return f"k={k}"
+
+    ex = tc.Explorer(draw, {"k": ([0, 1, 2, 3, 4, 5], 0)})
+    old = ex.widget(threaded=True, prefetch=True)
+    assert old.live._ahead                        # the other five values, to be drawn
+    new = ex.widget(threaded=True, prefetch=True)
+    assert not old.live._ahead and not old.live.prefetch
+    assert new.live._ahead and new.live.prefetch
+    gate.set()
+    assert new.wait(10, ahead=True) and old.wait(10, ahead=True)
+    assert new.live.draws == 6 and old.live.draws <= 2     # at most one picture ahead began
+    old.sliders["k"].value = 3                    # the old face still answers a move
+    assert old.wait(10) and "k=3" in old.caption.value
+
+
 def test_reuse_figure_hands_back_one_figure_per_face():
     """With reuse_figure the drawing function gets the same figure again (so it can update its
     artists); a ValueError drops the figure, so the next call starts from a new, empty one."""
