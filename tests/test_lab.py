@@ -77,8 +77,9 @@ with 1 s pauses, 52 ms with 0.1 s pauses. What is left after drawing ahead is th
 (page -> server -> kernel -> page, 25-85 ms) and the image's decoding (20-55 ms), both slower
 after a pause, on a machine whose cores have gone idle.
 
-Screenshots: each explorer before and after its moves and the chapter around it, each student
-exercise with its verdict on the wrong answer, under ``_build/screenshots/lab/``.
+Screenshots: each explorer after its moves (and before them, and the chapter around it, with
+:data:`ALL_SHOTS`), each student exercise with its verdict on the wrong answer, under
+``_build/screenshots/lab/``.
 """
 
 import asyncio
@@ -140,6 +141,10 @@ PARALLEL = int(os.environ.get("TCONV_LAB_PARALLEL", "3"))
 #: there and back (MOVES at least), and the times printed are those of a loaded machine
 QUIET_EXPLORERS = os.environ.get("TCONV_LAB_QUIET_EXPLORERS", "") not in ("", "0")
 MOVES = 20 if QUIET_EXPLORERS else 4
+#: every screenshot (each explorer before its moves too, and the page around it) when timing as
+#: a learner or with TCONV_LAB_ALL_SHOTS=1; in ``tasks.py test`` only each explorer after its
+#: moves and each student verdict (a screenshot costs the browser a second or two of CPU time)
+ALL_SHOTS = QUIET_EXPLORERS or os.environ.get("TCONV_LAB_ALL_SHOTS", "") not in ("", "0")
 LEARNER_PAUSE_S = 1.0
 #: pages that work through the student's exercises side by side (each its own renderer process
 #: and kernel): opening a notebook costs the browser seconds of one core's time
@@ -674,8 +679,9 @@ class Lab:
             assert abs(state["shown"] - state["natural"] / 2) < 2, (name, state)
             assert state["natural"] >= state["shown"] * state["dpr"], (name, state)
             self.step(f"{chapter} explorer {j} checked")
-            await el.screenshot(path=str(SHOTS / f"{stem}-explorer{j}-before.png"))
-            self.step(f"{chapter} explorer {j} screenshot")
+            if ALL_SHOTS:
+                await el.screenshot(path=str(SHOTS / f"{stem}-explorer{j}-before.png"))
+                self.step(f"{chapter} explorer {j} screenshot")
             controls = await el.evaluate(CONTROLS_JS)
             assert controls, f"{name}: no control"
             times, changed = [], defaultdict(int)
@@ -719,8 +725,9 @@ class Lab:
                 "moves": len(times), "p50": _pct(times, 0.5), "p95": _pct(times, 0.95),
                 "max": max(times)})
         self.step(f"{chapter} explorer screenshot")
-        await page.screenshot(path=str(SHOTS / f"{stem}.png"))
-        self.step(f"{chapter} page screenshot")
+        if ALL_SHOTS:
+            await page.screenshot(path=str(SHOTS / f"{stem}.png"))
+            self.step(f"{chapter} page screenshot")
         await self._quietly(page.evaluate("p => window.__lab.shutdown(p)", path))
 
     # -- 3. the student edition
