@@ -54,7 +54,9 @@ Cost (an idle 2-core machine, 2026-11-28, TCONV_LAB_QUIET_EXPLORERS=1): 514 s, o
 of the 13 chapters 276 s and the explorers 118 s; chromium used 506 CPU-seconds (opening a
 chapter costs it about 10: MyST rendering, JupyterLab's core, layout). In ``tasks.py test``, as
 the last test of the builds half (ci14, two student pages): 491 s, of which server and pages
-47, Run All 271, the explorers and the student's exercises side by side 169. Measured and
+47, Run All 271, the explorers and the student's exercises side by side 169; with bytecode
+written and the explorers' shorter moves (ci22-ci25, 2026-11-29): 357-452 s, of which Run All
+165-280 and the explorers beside the student's exercises 129-167. Measured and
 rejected: JupyterLab's ``contentVisibility`` windowing (the cells are then rendered in idle
 time: the same browser time, later), a ``document.fonts.ready`` that resolves at once (the
 style recalculations CodeMirror forces per cell editor happen anyway), no rule for ``::before``
