@@ -88,6 +88,11 @@ def _env():
     return env
 
 
+def env_flag(name):
+    """Whether the environment variable ``name`` is set to something other than "" or "0"."""
+    return os.environ.get(name, "") not in ("", "0")
+
+
 def _run(cmd, **kw):
     _say(" ".join(str(c) for c in cmd))
     return subprocess.run([str(c) for c in cmd], cwd=ROOT, env=_env(), **kw).returncode

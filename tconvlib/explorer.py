@@ -480,8 +480,7 @@ class _LiveFace:
         self._show(seq, self._draw(params))
         if self.prefetch:
             with self._cond:
-                self._ahead = [p for p in self._neighbours(params)
-                               if self._key(p) not in self.cache]
+                self._ahead = self._to_draw_ahead(params)
                 if self._ahead:
                     self._start()
                     self._cond.notify_all()
@@ -500,8 +499,7 @@ class _LiveFace:
                 self._pending = None                    # superseded: never drawn
                 self._show(seq, hit)
                 if self.prefetch:
-                    self._ahead = [p for p in self._neighbours(params)
-                                   if self._key(p) not in self.cache]
+                    self._ahead = self._to_draw_ahead(params)
             else:
                 self._pending = (seq, params)           # replaces stale values
                 self._ahead = []                        # stop drawing ahead of old values
@@ -528,6 +526,11 @@ class _LiveFace:
             self.prefetch = False
             self._ahead = []
             self._cond.notify_all()
+
+    def _to_draw_ahead(self, params):
+        """The values to draw ahead of a learner at ``params``: its neighbours (nearest first)
+        not in the cache yet."""
+        return [p for p in self._neighbours(params) if self._key(p) not in self.cache]
 
     def _neighbours(self, params):
         """Values to draw ahead of a learner at ``params``, nearest first: one step away on
@@ -581,8 +584,7 @@ class _LiveFace:
                     self._show(seq, self._draw(params))
                     with self._cond:
                         if self.prefetch and seq == self._seq:   # no newer move meanwhile
-                            self._ahead = [p for p in self._neighbours(params)
-                                           if self._key(p) not in self.cache]
+                            self._ahead = self._to_draw_ahead(params)
                 elif self._key(ahead) not in self.cache:
                     self._draw(ahead)
             finally:

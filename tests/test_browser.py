@@ -66,7 +66,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 pytestmark = pytest.mark.slow
 
 #: full-page screenshots (to read a whole page): TCONV_FULL_SCREENSHOTS=1
-FULL_SCREENSHOTS = os.environ.get("TCONV_FULL_SCREENSHOTS", "") not in ("", "0")
+FULL_SCREENSHOTS = tasks.env_flag("TCONV_FULL_SCREENSHOTS")
 
 
 def _pages():

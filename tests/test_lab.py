@@ -141,12 +141,12 @@ PARALLEL = int(os.environ.get("TCONV_LAB_PARALLEL", "3"))
 #: picture), MOVES moves per explorer at least. Otherwise (``tasks.py test``) every move not
 #: made before is a new draw (drawing ahead off: the worst case), each control goes one step
 #: there and back (MOVES at least), and the times printed are those of a loaded machine
-QUIET_EXPLORERS = os.environ.get("TCONV_LAB_QUIET_EXPLORERS", "") not in ("", "0")
+QUIET_EXPLORERS = tasks.env_flag("TCONV_LAB_QUIET_EXPLORERS")
 MOVES = 20 if QUIET_EXPLORERS else 4
 #: every screenshot (each explorer before its moves too, and the page around it) when timing as
 #: a learner or with TCONV_LAB_ALL_SHOTS=1; in ``tasks.py test`` only each explorer after its
 #: moves and each student verdict (a screenshot costs the browser a second or two of CPU time)
-ALL_SHOTS = QUIET_EXPLORERS or os.environ.get("TCONV_LAB_ALL_SHOTS", "") not in ("", "0")
+ALL_SHOTS = QUIET_EXPLORERS or tasks.env_flag("TCONV_LAB_ALL_SHOTS")
 LEARNER_PAUSE_S = 1.0
 #: pages that work through the student's exercises side by side (each its own renderer process
 #: and kernel): opening a notebook costs the browser seconds of one core's time
