@@ -27,11 +27,14 @@ afterwards only updates them (``set_data``, ``set_array``, ``set_text``, limits)
 matplotlib's most expensive work, creating axes and their ticks.
 
 The live face (:meth:`Explorer.widget`) is built for speed, because a learner waits for every
-redraw: each picture it shows is kept (a cache keyed by the controls' values, so returning to a
-value costs nothing), PNGs are encoded with fast compression, and in a running kernel the
-drawing happens in one background thread that always draws the *latest* values: slider events
-that arrive while a picture is being drawn are merged, never queued, so dragging a slider never
-builds up a backlog of stale redraws.
+redraw. Every combination of the controls' values has its own frame in the page, and the sliders
+pick the frame in the page itself (``Tab`` widgets with hidden tab bars, their index linked to
+the sliders' with ``jslink``): a frame drawn before shows with no round trip to the kernel, as
+fast as the browser shows an image. The kernel fills in each frame once, the first time it is
+drawn, with a PNG encoded with fast compression; in a running kernel the drawing happens in one
+background thread that always draws the *latest* values (slider events that arrive while a
+picture is being drawn are merged, never queued, so dragging a slider never builds up a backlog
+of stale redraws) and, while the kernel is idle, draws the other frames ahead, nearest first.
 
 Conventions for chapters
 ------------------------
@@ -222,13 +225,20 @@ class Explorer:
 
     # -- the live face --------------------------------------------------------------------------
     def widget(self, *, pixel_ratio=2, threaded=None, prefetch=None):
-        """Live sliders (ipywidgets) that redraw the figure on every change, for Jupyter.
+        """Live sliders (ipywidgets) that switch the figure on every change, for Jupyter.
 
-        The picture is shown at its natural size, ``figsize * dpi`` CSS pixels (never stretched
-        to the width of the notebook), and rendered with ``pixel_ratio`` device pixels per CSS
-        pixel, so it is sharp on a high-density screen too. Each move of a slider replaces the
-        bytes of one ``Image`` widget and the text of one ``HTML`` widget: nothing is appended,
-        nothing piles up, nothing is drawn twice.
+        Every combination of the controls' values has its own frame in the page, filled in
+        once, the first time it is drawn. A slider picks the frame in the page itself (each
+        slider is linked to ``Tab`` widgets, one per combination of the controls before it,
+        whose tab bars are hidden), with no round trip to the kernel: a frame drawn before
+        shows as fast as the browser can show an image. The kernel hears of the move too, and
+        draws the new frame if it has not been drawn yet (the frame shows "drawing..." until
+        then). Nothing is appended, nothing piles up, nothing is drawn twice.
+
+        Each picture is shown at its natural size, ``figsize * dpi`` CSS pixels (never
+        stretched to the width of the notebook), and rendered with ``pixel_ratio`` device
+        pixels per CSS pixel, so it is sharp on a high-density screen too; its caption is its
+        ``alt`` text and is shown under it.
 
         Parameters
         ----------
@@ -238,23 +248,29 @@ class Explorer:
             Draw in a background thread that merges slider events arriving faster than the
             drawing (only the latest values are drawn). Default: in a running Jupyter kernel;
             otherwise (scripts, tests) every change is drawn at once, before the slider's
-            assignment returns. Pictures already drawn are shown at once either way.
+            assignment returns.
         prefetch : bool, optional
             With the thread: once the face is shown and again after each move, while the
-            kernel is idle (no cell has run for :data:`AHEAD_AFTER_IDLE_S`), draw pictures
-            ahead of time into the cache, nearest values first (the next step is then shown at
-            once; after a few seconds, any move). Default: on, unless the environment variable
-            ``TCONV_EXPLORER_PREFETCH`` is ``0`` (no background drawing: a slower machine, or a
-            test that measures every draw).
+            kernel is idle (no cell has run for :data:`AHEAD_AFTER_IDLE_S`), draw the frames
+            ahead of time and send them to the page, nearest values first (the next step is
+            then shown at once; after a few seconds, any move). Default: on, unless the
+            environment variable ``TCONV_EXPLORER_PREFETCH`` is ``0`` (no background drawing:
+            a slower machine, or a test that measures every draw).
 
-        The returned box has ``sliders`` (name -> slider), ``image``, ``caption``, ``redraw()``
-        (draw the current values) and ``wait(timeout)`` (return when the latest values are
-        shown; for tests and the benchmark).
+        The returned box has ``sliders`` (name -> slider), ``frames`` (values -> the frame's
+        ``HTML`` widget), ``picture()`` (the PNG bytes and caption of the frame the sliders
+        pick, ``None`` while it is being drawn), ``redraw()`` (draw the current values) and
+        ``wait(timeout)`` (return when the frame the sliders pick is drawn; for tests and the
+        benchmark).
         """
         import ipywidgets as widgets
 
         if not isinstance(pixel_ratio, (int, float)) or not 1 <= pixel_ratio <= 4:
             raise ValueError(f"pixel_ratio ({pixel_ratio!r}) must be a number from 1 to 4")
+        if self.n_frames > MAX_FRAMES:
+            raise ValueError(f"a live face holds at most {MAX_FRAMES} frames (one per "
+                             f"combination); these controls give {self.n_frames}; use fewer "
+                             f"values per control")
         if threaded is None:
             threaded = _in_kernel()
         if prefetch is None:
@@ -263,18 +279,34 @@ class Explorer:
         for name, (values, default) in self.controls.items():
             sliders[name] = widgets.SelectionSlider(
                 options=values, value=default, description=name, continuous_update=True)
-        width = self.figsize[0] * self.dpi          # CSS pixels: the 1x frame's width
-        image = widgets.Image(format="png", layout=widgets.Layout(
-            width=f"{width:.4g}px", max_width="100%", height="auto", object_fit="contain"))
-        image.add_class("tconv-live-image")
-        caption = widgets.HTML()
-        caption.add_class("tconv-live-caption")
+        size = (self.figsize[0] * self.dpi, self.figsize[1] * self.dpi)   # CSS pixels
+        frames, links = {}, []
+        # the frames' tree: one level per control, fewest values first (fewer Tabs); a Tab at
+        # each level for each combination of the levels above, its index linked to the slider
+        order = sorted(self.controls, key=lambda n: len(self.controls[n][0]))
+
+        def level(depth, chosen):
+            if depth == len(order):
+                key = tuple(chosen[n] for n in self.controls)
+                frame = widgets.HTML(_frame_html(None, size, self.title))
+                frame.add_class("tconv-live-frame")
+                frames[key] = frame
+                return frame
+            name = order[depth]
+            values, _ = self.controls[name]
+            tab = widgets.Tab([level(depth + 1, {**chosen, name: v}) for v in values],
+                              selected_index=sliders[name].index)
+            tab.add_class("tconv-live-frames")
+            links.append(widgets.jslink((sliders[name], "index"), (tab, "selected_index")))
+            return tab
+
+        tree = level(0, {})
         # a face shown before (the cell run again, or another cell showing this explorer) stops
         # drawing ahead: its pictures would compete with this face's for the explorer's lock
         older = self._face() if self._face is not None else None
         if older is not None:
             older.stop_ahead()
-        live = _LiveFace(self, sliders, image, caption, dpi=self.dpi * pixel_ratio,
+        live = _LiveFace(self, sliders, frames, size=size, dpi=self.dpi * pixel_ratio,
                          threaded=bool(threaded), prefetch=bool(prefetch))
         self._face = weakref.ref(live)
         for s in sliders.values():
@@ -282,7 +314,8 @@ class Explorer:
         live.show_now()                             # the first picture, before the cell ends
         controls = widgets.HBox(list(sliders.values()),
                                 layout=widgets.Layout(flex_flow="row wrap"))   # never cut off
-        box = _live_box_class()([controls, image, caption],
+        style = widgets.HTML(_LIVE_CSS, layout=widgets.Layout(display="none"))
+        box = _live_box_class()([style, controls, tree],
                                 layout=widgets.Layout(align_items="flex-start"))
         box.add_class("tconv-live")
         spec = ", ".join(f"{n}={list(v)}" for n, (v, _) in self.controls.items())
@@ -290,10 +323,11 @@ class Explorer:
                     f"(they redraw the figure in a running Jupyter kernel)>")
         box.redraw = live.request    # for tests: operate the explorer without a browser
         box.wait = live.wait
+        box.picture = live.picture
         box.live = live
         box.sliders = sliders
-        box.image = image
-        box.caption = caption
+        box.frames = frames
+        box.links = links
         return box
 
     # -- the static face ------------------------------------------------------------------------
@@ -381,18 +415,49 @@ def _in_kernel():
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-class _LiveFace:
-    """The drawing behind one live widget: a cache, and (threaded) one drawing thread.
+_LIVE_CSS = """<style>
+.tconv-live .tconv-live-frames > .lm-TabBar { display: none !important; }
+.tconv-live .tconv-live-frames > .widget-tab-contents {
+  border: 0 !important; padding: 0 !important; overflow: visible !important;
+  background: none !important; }
+.tconv-live .tconv-live-frame, .tconv-live .tconv-live-frame > .widget-html-content {
+  margin: 0; line-height: normal; }
+.tconv-live .tconv-live-caption { font-size: 90%; margin-top: .2em; }
+.tconv-live .tconv-live-pending { display: flex; align-items: center; justify-content: center;
+  box-sizing: border-box; border: 1px dashed #767676; color: #3a3a3a; max-width: 100%; }
+</style>"""
 
-    Every slider change calls :meth:`request`. A picture drawn before (same values, this
-    face's resolution) is shown at once from the cache. Otherwise, without a thread, it is drawn
-    at once; with a thread, the values are handed to the thread, replacing any values still
-    waiting there (stale ones are never drawn), and the thread shows each picture it finishes
-    unless a newer one is already shown. Requests are numbered so that an older picture never
-    replaces a newer one.
+
+def _frame_html(result, size, name):
+    """The HTML of one frame of a live face: the picture at ``size`` CSS pixels with its
+    caption as ``alt`` text and under it; ``result`` None: a placeholder while it is drawn."""
+    w, h = size
+    box = f"width:{w:.4g}px;max-width:100%;aspect-ratio:{w:.4g}/{h:.4g}"
+    if result is None:
+        return (f'<div class="tconv-live-pending" style="{box}">drawing\u2026</div>')
+    png, text = result
+    alt = html.escape(text or f"{name or 'explorer'}: the figure for the values chosen above",
+                      quote=True)
+    if png:
+        b64 = base64.b64encode(png).decode("ascii")
+        pic = (f'<img class="tconv-live-image" alt="{alt}" src="data:image/png;base64,{b64}" '
+               f'style="width:{w:.4g}px;max-width:100%;height:auto;display:block">')
+    else:                          # an impossible combination: keep the place, say why below
+        pic = f'<div class="tconv-live-image tconv-live-empty" style="{box}"></div>'
+    return f'{pic}<div class="tconv-live-caption"><code>{html.escape(text)}</code></div>'
+
+
+class _LiveFace:
+    """The drawing behind one live widget: the frames filled in so far, and (threaded) one
+    drawing thread.
+
+    Every slider change calls :meth:`request` (the page has already switched to the frame of
+    the new values). A frame drawn before needs nothing more. Otherwise, without a thread, it
+    is drawn at once; with a thread, the values are handed to the thread, replacing any values
+    still waiting there (stale ones are never drawn), and the thread fills in the frame.
 
     With ``prefetch``, from the first picture on, the thread, when it has nothing asked of it,
-    draws pictures ahead into the cache, nearest first (one step away on each control, then
+    draws frames ahead and fills them in, nearest first (one step away on each control, then
     two, ... up to every combination, as the static player does), so the next step a learner
     takes is shown at once and, after a while, any move. It never runs while a cell is
     executing (IPython's ``pre_run_cell``/``post_run_cell`` events) nor in the first
@@ -401,26 +466,21 @@ class _LiveFace:
     that has started finishes first: one redraw at most).
     """
 
-    CACHE_SIZE = 256                                    # pictures kept per live widget
-
-    def __init__(self, explorer, sliders, image, caption, *, dpi, threaded, prefetch):
+    def __init__(self, explorer, sliders, frames, *, size, dpi, threaded, prefetch):
         self.explorer = explorer
         self.sliders = sliders
-        self.image = image
-        self.caption = caption
+        self.frames = frames                            # values -> the frame's HTML widget
+        self.size = size
         self.dpi = dpi
         self.threaded = threaded
         self.prefetch = prefetch and threaded
         self._ahead = []                                # values to draw ahead, in order
         if self.threaded:
             _watch_cells()
-        self.cache = OrderedDict()
-        self.draws = 0                                  # pictures drawn (cache misses)
-        self.shown = 0                                  # pictures handed to the page
+        self.pictures = {}                              # values -> (png, caption) filled in
+        self.draws = 0                                  # pictures drawn
         self._cond = threading.Condition()
-        self._seq = 0                                   # last request's number
-        self._shown_seq = 0                             # number of the picture on show
-        self._pending = None                            # (seq, params) waiting for the thread
+        self._pending = None                            # values waiting for the thread
         self._busy = False
         self._thread = None
 
@@ -430,13 +490,17 @@ class _LiveFace:
     def _key(self, params):
         return tuple(params[n] for n in self.explorer.controls)
 
+    def picture(self):
+        """``(png, caption)`` of the frame the sliders pick, or None while it is drawn."""
+        with self._cond:
+            return self.pictures.get(self._key(self._params()))
+
     def _draw(self, params):
+        """Draw ``params`` (unless drawn before) and fill in its frame."""
         key = self._key(params)
         with self._cond:
-            hit = self.cache.get(key)
-            if hit is not None:
-                self.cache.move_to_end(key)
-                return hit
+            if key in self.pictures:
+                return
         try:
             result = self.explorer._render(params, self.dpi, compress_level=1)
         except Exception as err:
@@ -444,40 +508,19 @@ class _LiveFace:
                 raise
             # in the thread nobody would see the traceback: show the error as the caption
             result = (b"", f"(error while drawing) {type(err).__name__}: {err}")
-        else:
-            with self._cond:
-                self.draws += 1
-                self.cache[key] = result
-                while len(self.cache) > self.CACHE_SIZE:
-                    self.cache.popitem(last=False)
-        return result
-
-    def _show(self, seq, result):
         with self._cond:
-            if seq <= self._shown_seq:                  # a newer picture is already shown
+            if key in self.pictures:                    # pragma: no cover (one thread draws)
                 return
-            self._shown_seq = seq
-            png, text = result
-            # hold_sync: the picture and its caption reach the page in one message
-            with self.image.hold_sync(), self.caption.hold_sync():
-                self.image.value = png
-                # an impossible combination has no picture: keep the box's size, show why
-                self.image.layout.visibility = "visible" if png else "hidden"
-                self.caption.value = f"<code>{html.escape(text)}</code>"
-            self.shown += 1
+            self.draws += 1
+            self.pictures[key] = result
+            self.frames[key].value = _frame_html(result, self.size, self.explorer.title)
             self._cond.notify_all()
 
-    def _next(self):
-        with self._cond:
-            self._seq += 1
-            return self._seq
-
     def show_now(self):
-        """Draw the current values in this thread and show them (the first picture); with
-        ``prefetch``, the thread then draws ahead once the kernel is idle."""
+        """Draw the current values in this thread (the first picture); with ``prefetch``, the
+        thread then draws ahead once the kernel is idle."""
         params = self._params()
-        seq = self._next()
-        self._show(seq, self._draw(params))
+        self._draw(params)
         if self.prefetch:
             with self._cond:
                 self._ahead = self._to_draw_ahead(params)
@@ -486,22 +529,18 @@ class _LiveFace:
                     self._cond.notify_all()
 
     def request(self, change=None):
-        """A slider moved: show the picture for the current values."""
+        """A slider moved: draw the frame for the current values, unless drawn before."""
         params = self._params()
-        seq = self._next()
-        with self._cond:
-            hit = self.cache.get(self._key(params))
         if not self.threaded:
-            self._show(seq, hit if hit is not None else self._draw(params))
+            self._draw(params)
             return
         with self._cond:
-            if hit is not None:
+            if self._key(params) in self.pictures:
                 self._pending = None                    # superseded: never drawn
-                self._show(seq, hit)
                 if self.prefetch:
                     self._ahead = self._to_draw_ahead(params)
             else:
-                self._pending = (seq, params)           # replaces stale values
+                self._pending = params                  # replaces stale values
                 self._ahead = []                        # stop drawing ahead of old values
             if not (self._pending or self._ahead):
                 return
@@ -528,14 +567,9 @@ class _LiveFace:
             self._cond.notify_all()
 
     def _to_draw_ahead(self, params):
-        """The values to draw ahead of a learner at ``params``: its neighbours (nearest first)
-        not in the cache yet."""
-        return [p for p in self._neighbours(params) if self._key(p) not in self.cache]
-
-    def _neighbours(self, params):
-        """Values to draw ahead of a learner at ``params``, nearest first: one step away on
-        each control (steps up first, where a learner tends to go), then two steps, and so on
-        to every combination (when there are at most :attr:`CACHE_SIZE`; else two steps)."""
+        """The values to draw ahead of a learner at ``params``: every other combination not
+        drawn yet, nearest first (one step away on each control, steps up first, where a
+        learner tends to go, then two steps, and so on)."""
         names = list(self.explorer.controls)
         here = [self.explorer.controls[n][0].index(params[n]) for n in names]
 
@@ -545,10 +579,10 @@ class _LiveFace:
             return (sum(map(abs, steps)), any(d < 0 for d in steps),
                     [abs(d) for d in steps][::-1])
 
-        most = None if self.explorer.n_frames <= self.CACHE_SIZE else 2
-        combos = [c for c in self.explorer.combinations() if c != params]
+        combos = [c for c in self.explorer.combinations()
+                  if c != params and self._key(c) not in self.pictures]
         combos.sort(key=distance)
-        return [c for c in combos if most is None or distance(c)[0] <= most]
+        return combos
 
     def _work(self):
         try:
@@ -574,30 +608,28 @@ class _LiveFace:
                 if _STOP.is_set():
                     self._thread = None
                     return
-                job, self._pending = self._pending, None
-                if job is None:                        # nothing asked: draw one step ahead
-                    ahead = self._ahead.pop(0)
+                params, self._pending = self._pending, None
+                moved = params is not None
+                if not moved:                          # nothing asked: draw one step ahead
+                    params = self._ahead.pop(0)
                 self._busy = True
             try:
-                if job is not None:
-                    seq, params = job
-                    self._show(seq, self._draw(params))
-                    with self._cond:
-                        if self.prefetch and seq == self._seq:   # no newer move meanwhile
-                            self._ahead = self._to_draw_ahead(params)
-                elif self._key(ahead) not in self.cache:
-                    self._draw(ahead)
+                self._draw(params)
+                with self._cond:
+                    # no newer move meanwhile: draw ahead of this one
+                    if moved and self.prefetch and params == self._params():
+                        self._ahead = self._to_draw_ahead(params)
             finally:
                 with self._cond:
                     self._busy = False
                     self._cond.notify_all()
 
     def wait(self, timeout=30, *, ahead=False):
-        """Block until the latest request's picture is shown (and, with ``ahead``, until the
+        """Block until the frame the sliders pick is filled in (and, with ``ahead``, until the
         thread has finished drawing ahead too), at most ``timeout`` seconds; True if so."""
         with self._cond:
             return self._cond.wait_for(
-                lambda: self._shown_seq == self._seq and self._pending is None
+                lambda: self._key(self._params()) in self.pictures and self._pending is None
                 and not (ahead and (self._busy or (self._ahead and self.prefetch))),
                 timeout=timeout)
 
@@ -653,9 +685,11 @@ class Animation(Explorer):
         box = super().widget(pixel_ratio=pixel_ratio, threaded=threaded, prefetch=prefetch)
         slider = box.sliders["frame"]
         values = self.controls["frame"][0]
-        play = widgets.Play(min=0, max=len(values) - 1, interval=700, value=0)
-        play.observe(lambda ch: setattr(slider, "value", values[ch["new"]]), names="value")
-        box.children = (widgets.HBox([play, slider]),) + tuple(box.children[1:])
+        play = widgets.Play(min=0, max=len(values) - 1, interval=700,
+                            value=values.index(slider.value))
+        # in the page: Play steps the slider, which picks the frame (the kernel draws it)
+        box.links.append(widgets.jslink((play, "value"), (slider, "index")))
+        box.children = (box.children[0], widgets.HBox([play, slider])) + tuple(box.children[2:])
         return box
 
 

@@ -72,11 +72,56 @@ def test_player_frame_limit():
 
 def test_widget_redraws_when_operated(ex):
     w = ex.widget()
-    before = w.image.value
+    before = w.picture()[0]
     w.sliders["k"].value = 3
-    assert w.image.value != before and "k=3" in w.caption.value
+    png, caption = w.picture()
+    assert png.startswith(b"\x89PNG") and png != before and caption == "k=3 s=2"
+    frame = w.frames[(3, 2)].value                 # what the page shows for k=3, s=2
+    assert "data:image/png;base64," in frame and 'alt="k=3 s=2"' in frame
+    assert "<code>k=3 s=2</code>" in frame
     w.sliders["k"].value = 1
-    assert w.image.value == b"" and "holes" in w.caption.value
+    assert w.picture()[0] == b"" and "holes" in w.picture()[1]
+    assert "<img" not in w.frames[(1, 2)].value and "holes" in w.frames[(1, 2)].value
+
+
+def _links(w):
+    return {(l.source[0].model_id, l.source[1], l.target[0].model_id, l.target[1])
+            for l in w.links}
+
+
+def _tabs(widget):
+    import ipywidgets as widgets
+
+    if isinstance(widget, widgets.Tab):
+        yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _tabs(child)
+
+
+def test_widget_switches_frames_in_the_page(ex):
+    """One frame per combination, in a tree of Tabs (fewest values first), each Tab's index
+    linked to its slider in the page: the page switches frames with no round trip."""
+    import ipywidgets as widgets
+
+    w = ex.widget()
+    assert sorted(w.frames) == sorted((k, s) for k in (1, 2, 3) for s in (1, 2))
+    tree = w.children[-1]
+    # s has 2 values, k 3: the root Tab picks s, then one Tab per value of s picks k
+    assert isinstance(tree, widgets.Tab) and len(tree.children) == 2
+    tabs = list(_tabs(tree))
+    assert len(tabs) == 3 and all("tconv-live-frames" in t._dom_classes for t in tabs)
+    assert tree.children[1].children[0] is w.frames[(1, 2)]      # s=2 (index 1), then k=1
+    sk, ss = w.sliders["k"].model_id, w.sliders["s"].model_id
+    assert _links(w) == {(ss, "index", tree.model_id, "selected_index")} | {
+        (sk, "index", t.model_id, "selected_index") for t in tree.children}
+    # every Tab starts at its slider's value (k=2: index 1; s=2: index 1)
+    assert tree.selected_index == 1 and {t.selected_index for t in tree.children} == {1}
+    # frames not drawn yet say so; the tab bars are hidden by the face's own style
+    assert "drawing" in w.frames[(3, 1)].value
+    assert "display: none" in w.children[0].value and w.children[0].layout.display == "none"
+    big = tc.Explorer(draw, {"k": list(range(1, 30)), "s": list(range(1, 10))})
+    with pytest.raises(ValueError, match=f"at most {MAX_FRAMES} frames"):
+        big.widget()
 
 
 def test_animation_plays():
@@ -84,9 +129,11 @@ def test_animation_plays():
     pl = anim.player()
     assert "tconv-play" in pl._repr_html_() and len(set(pl.frames)) == 3
     w = anim.widget()
-    play = w.children[0].children[0]
-    play.value = 2
-    assert w.sliders["frame"].value == 2
+    play = w.children[1].children[0]
+    # in the page, Play steps the slider (which picks the frame): linked, no kernel involved
+    assert (play.model_id, "value", w.sliders["frame"].model_id, "index") in _links(w)
+    w.sliders["frame"].value = 2
+    assert w.picture()[0] and len(w.frames) == 3
     with pytest.raises(ValueError, match="n_frames"):
         tc.Animation(lambda fig, frame: None, 0)
 
@@ -119,11 +166,12 @@ def test_widget_is_sharp_and_not_stretched(ex):
 
     w = ex.widget()
     css_w = ex.figsize[0] * ex.dpi                          # 460.8
-    assert w.image.layout.width == "460.8px" and w.image.layout.max_width == "100%"
+    assert "width:460.8px;max-width:100%;height:auto" in w.frames[(2, 2)].value
+    assert "width:460.8px;max-width:100%;aspect-ratio:460.8/216" in w.frames[(3, 2)].value
     assert w.layout.align_items == "flex-start"            # no stretch across the column
-    assert abs(Image.open(io.BytesIO(w.image.value)).size[0] - 2 * css_w) < 1
+    assert abs(Image.open(io.BytesIO(w.picture()[0])).size[0] - 2 * css_w) < 1
     w1 = ex.widget(pixel_ratio=1)
-    assert abs(Image.open(io.BytesIO(w1.image.value)).size[0] - css_w) < 1
+    assert abs(Image.open(io.BytesIO(w1.picture()[0])).size[0] - css_w) < 1
     # the static face keeps its 1x frames (they are stored in the notebook)
     assert abs(Image.open(io.BytesIO(ex.render(k=2, s=1)[0])).size[0] - css_w) < 1
     with pytest.raises(ValueError, match="pixel_ratio"):
@@ -131,23 +179,21 @@ def test_widget_is_sharp_and_not_stretched(ex):
 
 
 def test_widget_reuses_its_widgets(ex):
-    """Moving a slider replaces the bytes of the same Image and the text of the same HTML
-    widget: no new output, nothing piles up."""
+    """Moving a slider fills in a frame that was there from the start: no new widget, no new
+    output, nothing piles up."""
     w = ex.widget()
-    children, image, caption = w.children, w.image, w.caption
+    children, frames = w.children, dict(w.frames)
     for k in (3, 2, 3, 1, 2):
         w.sliders["k"].value = k
-    assert w.children is children and w.image is image and w.caption is caption
-    assert len(w.children) == 3 and "k=2" in w.caption.value
-    assert w.image.layout.visibility == "visible"
-    w.sliders["k"].value = 1
-    assert w.image.layout.visibility == "hidden"
+    assert w.children is children and w.frames == frames and len(w.children) == 3
+    assert w.picture()[1] == "k=2 s=2"
 
 
 def _count_changes(w):
-    """Record every new value of the live image and every output of the box."""
+    """Record every frame filled in: (values, HTML)."""
     seen = []
-    w.image.observe(lambda ch: seen.append(ch["new"]), names="value")
+    for key, frame in w.frames.items():
+        frame.observe(lambda ch, key=key: seen.append((key, ch["new"])), names="value")
     return seen
 
 
@@ -158,20 +204,22 @@ def test_one_slider_change_gives_exactly_one_new_image(ex, threaded):
     w = ex.widget(threaded=threaded, prefetch=False)
     children = w.children
     seen = _count_changes(w)
-    for n, k in enumerate((3, 2, 3), start=1):
+    for n, k in enumerate((3, 2, 3)):
         w.sliders["k"].value = k
         assert w.wait(10)
-        assert len(seen) == n and seen[-1] == w.image.value and f"k={k}" in w.caption.value
+        assert w.picture()[1] == f"k={k} s=2"
+    # only k=3 was filled in (k=2 was, before the moves), once
+    assert [key for key, _ in seen] == [(3, 2)] and "k=3 s=2" in seen[0][1]
     assert w.live.draws == 2          # k=2 (the first picture) and k=3, each drawn once
     assert w.children is children and len(w.children) == 3
 
 
 def test_returning_to_a_value_draws_nothing(ex):
     w = ex.widget(threaded=False)
-    first = w.image.value
+    first = w.picture()
     w.sliders["k"].value = 3
     w.sliders["k"].value = 2
-    assert w.image.value == first and w.live.draws == 2
+    assert w.picture() == first and w.live.draws == 2
 
 
 def test_threaded_widget_merges_fast_moves_and_draws_ahead():
@@ -204,15 +252,16 @@ def test_threaded_widget_merges_fast_moves_and_draws_ahead():
     gate.set()
     assert w.wait(10)
     assert drawn == [0, 1, 4]                     # 2 and 3 were never drawn
-    assert "k=4" in w.caption.value and seen[-1] == w.image.value
-    # drawing ahead: the neighbours of k=4 are drawn into the cache, not shown
+    assert w.picture()[1] == "k=4" and [key for key, _ in seen] == [(1,), (4,)]
+    # drawing ahead: the other frames are drawn and filled in, before any move to them
     ahead = ex.widget(threaded=True, prefetch=True)
     ahead.sliders["k"].value = 1
     assert ahead.wait(10, ahead=True)
-    assert {0, 2} <= {key[0] for key in ahead.live.cache}
+    assert set(ahead.live.pictures) == {(k,) for k in range(6)}
+    assert all("<img" in f.value for f in ahead.frames.values())
     draws = ahead.live.draws
-    ahead.sliders["k"].value = 2                  # a step: shown at once from the cache
-    assert "k=2" in ahead.caption.value and ahead.live.draws == draws
+    ahead.sliders["k"].value = 2                  # a step: already in the page
+    assert ahead.picture()[1] == "k=2" and ahead.live.draws == draws
 
 
 def test_drawing_ahead_starts_when_the_face_is_shown_and_waits_for_idle_cells(monkeypatch):
@@ -237,9 +286,9 @@ def test_drawing_ahead_starts_when_the_face_is_shown_and_waits_for_idle_cells(mo
     time.sleep(0.3)
     assert w.live.draws == 1                      # not yet: another cell may follow at once
     assert w.wait(10, ahead=True)
-    assert w.live.draws == 4 and {k[0] for k in w.live.cache} == {0, 1, 2, 3}
-    w.sliders["k"].value = 0                      # the first move: from the cache
-    assert "k=0" in w.caption.value and w.live.draws == 4
+    assert w.live.draws == 4 and {k[0] for k in w.live.pictures} == {0, 1, 2, 3}
+    w.sliders["k"].value = 0                      # the first move: already in the page
+    assert w.picture()[1] == "k=0" and w.live.draws == 4
     off = ex.widget(threaded=True, prefetch=False)
     time.sleep(0.8)
     assert off.live.draws == 1 and not off.live._ahead
@@ -269,7 +318,7 @@ def test_a_newer_face_stops_the_older_ones_drawing_ahead():
     assert new.wait(10, ahead=True) and old.wait(10, ahead=True)
     assert new.live.draws == 6 and old.live.draws <= 2     # at most one picture ahead began
     old.sliders["k"].value = 3                    # the old face still answers a move
-    assert old.wait(10) and "k=3" in old.caption.value
+    assert old.wait(10) and old.picture()[1] == "k=3"
 
 
 def test_reuse_figure_hands_back_one_figure_per_face():
