@@ -215,11 +215,17 @@ def test_one_slider_change_gives_exactly_one_new_image(ex, threaded):
 
 
 def test_returning_to_a_value_draws_nothing(ex):
+    calls = []
+    ex.draw = lambda fig, **params: calls.append(params) or draw(fig, **params)
     w = ex.widget(threaded=False)
     first = w.picture()
     w.sliders["k"].value = 3
     w.sliders["k"].value = 2
-    assert w.picture() == first and w.live.draws == 2
+    w.sliders["k"].value = 3
+    assert w.picture()[1] == "k=3 s=2" and w.live.draws == 2
+    w.sliders["k"].value = 2
+    assert w.picture() == first
+    assert calls == [{"k": 2, "s": 2}, {"k": 3, "s": 2}]      # each drawn once, in all
 
 
 def test_threaded_widget_merges_fast_moves_and_draws_ahead():
