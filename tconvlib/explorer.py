@@ -40,7 +40,8 @@ Conventions for chapters
 ------------------------
 - The explorer is built in one cell, the live widget is shown by a cell tagged ``remove-cell``
   (it cannot work in static HTML), and the player by the next cell (shown in the book).
-- Keep a player under :data:`MAX_FRAMES` frames: pick a few values per control.
+- Keep an explorer under :data:`MAX_FRAMES` combinations (both faces refuse more): pick a few
+  values per control.
 - A redraw must stay well under 100 ms. Most of matplotlib's time goes into creating axes and
   their ticks, and into text: pass ``reuse_figure=True`` and build the axes once
   (``if not fig.axes: ...``), then only update the artists (``set_data``, ``set_offsets``,
@@ -66,7 +67,8 @@ from collections import OrderedDict
 __all__ = ["Explorer", "Animation", "Player", "MAX_FRAMES"]
 
 MAX_FRAMES = 200
-"""Most frames a static player may hold (each is a small PNG stored in the notebook)."""
+"""Most frames a static player may hold (each is a small PNG stored in the notebook), and a live
+face (one frame per combination, each kept in the page once drawn)."""
 
 
 def _check_controls(controls):
@@ -83,6 +85,10 @@ def _check_controls(controls):
         values = list(spec)
         if not values:
             raise ValueError(f"control {name!r} has no values")
+        for i, v in enumerate(values):
+            if v in values[:i]:
+                raise ValueError(f"control {name!r} has the value {v!r} twice in {values}: each "
+                                 f"value must pick its own frame")
         if default is None:
             default = values[len(values) // 2]
         if default not in values:
@@ -228,12 +234,19 @@ class Explorer:
         """Live sliders (ipywidgets) that switch the figure on every change, for Jupyter.
 
         Every combination of the controls' values has its own frame in the page, filled in
-        once, the first time it is drawn. A slider picks the frame in the page itself (each
-        slider is linked to ``Tab`` widgets, one per combination of the controls before it,
-        whose tab bars are hidden), with no round trip to the kernel: a frame drawn before
-        shows as fast as the browser can show an image. The kernel hears of the move too, and
-        draws the new frame if it has not been drawn yet (the frame shows "drawing..." until
-        then). Nothing is appended, nothing piles up, nothing is drawn twice.
+        once, the first time it is drawn. A slider picks the frame in the page itself, with no
+        round trip to the kernel: the frames sit in nested ``Tab`` widgets with hidden tab bars,
+        one level per control (the control with the fewest values outermost: fewest Tabs), and
+        each slider's index is linked (``jslink``) to the Tabs of its level, one per
+        combination of the values of the levels outside it. A frame drawn before shows as fast
+        as the browser can show an image. The kernel hears of the move too (and of each linked
+        Tab's new index: a few small messages), and draws the new frame if it has not been
+        drawn yet (the frame says "drawing ..." with the values until then). Nothing is
+        appended, nothing piles up, nothing is drawn twice (a drawing that raised an error other
+        than ``ValueError`` shows the error and is tried again on the next visit).
+
+        Each face keeps its frames in the page and in the kernel (at most :data:`MAX_FRAMES`
+        PNGs); showing the face again (the cell run again) makes a new one, drawn anew.
 
         Each picture is shown at its natural size, ``figsize * dpi`` CSS pixels (never
         stretched to the width of the notebook), and rendered with ``pixel_ratio`` device
@@ -247,8 +260,8 @@ class Explorer:
         threaded : bool, optional
             Draw in a background thread that merges slider events arriving faster than the
             drawing (only the latest values are drawn). Default: in a running Jupyter kernel;
-            otherwise (scripts, tests) every change is drawn at once, before the slider's
-            assignment returns.
+            otherwise (scripts, tests) every change to values not drawn before is drawn at
+            once, before the slider's assignment returns.
         prefetch : bool, optional
             With the thread: once the face is shown and again after each move, while the
             kernel is idle (no cell has run for :data:`AHEAD_AFTER_IDLE_S`), draw the frames
@@ -288,7 +301,7 @@ class Explorer:
         def level(depth, chosen):
             if depth == len(order):
                 key = tuple(chosen[n] for n in self.controls)
-                frame = widgets.HTML(_frame_html(None, size, self.title))
+                frame = widgets.HTML(_frame_html(None, size, self.title, key=chosen))
                 frame.add_class("tconv-live-frame")
                 frames[key] = frame
                 return frame
@@ -424,17 +437,31 @@ _LIVE_CSS = """<style>
   margin: 0; line-height: normal; }
 .tconv-live .tconv-live-caption { font-size: 90%; margin-top: .2em; }
 .tconv-live .tconv-live-pending { display: flex; align-items: center; justify-content: center;
-  box-sizing: border-box; border: 1px dashed #767676; color: #3a3a3a; max-width: 100%; }
+  box-sizing: border-box; border: 1px dashed var(--jp-border-color1, #767676);
+  color: var(--jp-ui-font-color1, #3a3a3a); max-width: 100%; }
 </style>"""
 
 
-def _frame_html(result, size, name):
+def _frame_html(result, size, name, *, key):
     """The HTML of one frame of a live face: the picture at ``size`` CSS pixels with its
-    caption as ``alt`` text and under it; ``result`` None: a placeholder while it is drawn."""
+    caption as ``alt`` text and under it; ``result`` None: a placeholder while it is drawn.
+
+    ``key`` (control -> value) is written into the frame's ``data-values`` (the values as the
+    sliders show them), so that a test in the page can check the frame on show against the
+    sliders.
+
+    >>> print(_frame_html(None, (100, 50), "demo", key={"k": 3, "s": "a<b"}))
+    <div class="tconv-live-values" hidden data-values="[&quot;3&quot;, &quot;a&lt;b&quot;]"></div><div class="tconv-live-pending" style="width:100px;max-width:100%;aspect-ratio:100/50">drawing k=3, s=a&lt;b \u2026</div><div class="tconv-live-pending-caption"><code>&#160;</code></div>
+    """
     w, h = size
     box = f"width:{w:.4g}px;max-width:100%;aspect-ratio:{w:.4g}/{h:.4g}"
+    values = html.escape(json.dumps([str(v) for v in key.values()]), quote=True)
+    head = f'<div class="tconv-live-values" hidden data-values="{values}"></div>'
     if result is None:
-        return (f'<div class="tconv-live-pending" style="{box}">drawing\u2026</div>')
+        spec = html.escape(", ".join(f"{n}={v}" for n, v in key.items()))
+        # the caption's line is kept (empty), so the output does not jump when it is drawn
+        return (f'{head}<div class="tconv-live-pending" style="{box}">drawing {spec} \u2026'
+                f'</div><div class="tconv-live-pending-caption"><code>&#160;</code></div>')
     png, text = result
     alt = html.escape(text or f"{name or 'explorer'}: the figure for the values chosen above",
                       quote=True)
@@ -444,7 +471,7 @@ def _frame_html(result, size, name):
                f'style="width:{w:.4g}px;max-width:100%;height:auto;display:block">')
     else:                          # an impossible combination: keep the place, say why below
         pic = f'<div class="tconv-live-image tconv-live-empty" style="{box}"></div>'
-    return f'{pic}<div class="tconv-live-caption"><code>{html.escape(text)}</code></div>'
+    return f'{head}{pic}<div class="tconv-live-caption"><code>{html.escape(text)}</code></div>'
 
 
 class _LiveFace:
@@ -478,6 +505,7 @@ class _LiveFace:
         if self.threaded:
             _watch_cells()
         self.pictures = {}                              # values -> (png, caption) filled in
+        self.errors = {}               # values -> (b"", message): shown, drawn again next visit
         self.draws = 0                                  # pictures drawn
         self._cond = threading.Condition()
         self._pending = None                            # values waiting for the thread
@@ -493,7 +521,11 @@ class _LiveFace:
     def picture(self):
         """``(png, caption)`` of the frame the sliders pick, or None while it is drawn."""
         with self._cond:
-            return self.pictures.get(self._key(self._params()))
+            key = self._key(self._params())
+            return self.pictures.get(key, self.errors.get(key))
+
+    def _done(self, key):
+        return key in self.pictures or key in self.errors
 
     def _draw(self, params):
         """Draw ``params`` (unless drawn before) and fill in its frame."""
@@ -501,19 +533,26 @@ class _LiveFace:
         with self._cond:
             if key in self.pictures:
                 return
+        failed = False
         try:
             result = self.explorer._render(params, self.dpi, compress_level=1)
         except Exception as err:
             if not self.threaded:
                 raise
-            # in the thread nobody would see the traceback: show the error as the caption
-            result = (b"", f"(error while drawing) {type(err).__name__}: {err}")
+            # in the thread nobody would see the traceback: show the error as the caption (not
+            # kept: the next visit draws again, the error may have been passing)
+            result, failed = (b"", f"(error while drawing) {type(err).__name__}: {err}"), True
         with self._cond:
             if key in self.pictures:                    # pragma: no cover (one thread draws)
                 return
             self.draws += 1
-            self.pictures[key] = result
-            self.frames[key].value = _frame_html(result, self.size, self.explorer.title)
+            if failed:
+                self.errors[key] = result
+            else:
+                self.errors.pop(key, None)
+                self.pictures[key] = result
+            self.frames[key].value = _frame_html(result, self.size, self.explorer.title,
+                                                 key=dict(zip(self.explorer.controls, key)))
             self._cond.notify_all()
 
     def show_now(self):
@@ -531,6 +570,8 @@ class _LiveFace:
     def request(self, change=None):
         """A slider moved: draw the frame for the current values, unless drawn before."""
         params = self._params()
+        with self._cond:
+            self.errors.pop(self._key(params), None)    # an error shown: try again
         if not self.threaded:
             self._draw(params)
             return
@@ -580,7 +621,7 @@ class _LiveFace:
                     [abs(d) for d in steps][::-1])
 
         combos = [c for c in self.explorer.combinations()
-                  if c != params and self._key(c) not in self.pictures]
+                  if c != params and not self._done(self._key(c))]
         combos.sort(key=distance)
         return combos
 
@@ -629,7 +670,7 @@ class _LiveFace:
         thread has finished drawing ahead too), at most ``timeout`` seconds; True if so."""
         with self._cond:
             return self._cond.wait_for(
-                lambda: self._key(self._params()) in self.pictures and self._pending is None
+                lambda: self._done(self._key(self._params())) and self._pending is None
                 and not (ahead and (self._busy or (self._ahead and self.prefetch))),
                 timeout=timeout)
 
@@ -688,7 +729,8 @@ class Animation(Explorer):
         play = widgets.Play(min=0, max=len(values) - 1, interval=700,
                             value=values.index(slider.value))
         # in the page: Play steps the slider, which picks the frame (the kernel draws it)
-        box.links.append(widgets.jslink((play, "value"), (slider, "index")))
+        # (the slider is the source: on display the page sets Play to the slider's frame)
+        box.links.append(widgets.jslink((slider, "index"), (play, "value")))
         box.children = (box.children[0], widgets.HBox([play, slider])) + tuple(box.children[2:])
         return box
 

@@ -1,5 +1,6 @@
 """Explorer machinery: one draw function -> live widget and static player."""
 
+import html
 import json
 import re
 
@@ -124,6 +125,79 @@ def test_widget_switches_frames_in_the_page(ex):
         big.widget()
 
 
+def _shown_in_page(w):
+    """The frame the page shows: each linked Tab at its slider's index (what jslink does in
+    the page), then down the tree from the root by selected_index."""
+    import ipywidgets as widgets
+
+    for link in w.links:
+        (src, name), (dst, trait) = link.source, link.target
+        if isinstance(dst, widgets.Tab):
+            dst.selected_index = getattr(src, name)
+    node = w.children[-1]
+    while isinstance(node, widgets.Tab):
+        node = node.children[node.selected_index]
+    return node
+
+
+def test_every_combination_shows_its_own_frame():
+    """Three controls of different sizes, not in alphabetical order, strings among the values,
+    defaults not in the middle: for every combination the sliders pick (through the linked
+    Tabs, as in the page) the frame drawn for exactly those values."""
+    def draw3(fig, z, a, m):
+        fig.add_subplot().plot([0, len(str(z)) + a, m])
+        return f"z={z} a={a} m={m}"
+
+    ex = tc.Explorer(draw3, {"z": (["x<y", "q&r", 'say "hi"'], "q&r"), "a": ([0, 1], 0),
+                             "m": ([1.5, 2.5, 3.5, 4.5], 4.5)})
+    w = ex.widget(threaded=False)
+    # every Tab starts at its slider's index (before the page's links sync anything)
+    assert {(type(l.target[0]).__name__, l.target[0].selected_index == getattr(*l.source))
+            for l in w.links} == {("Tab", True)}
+    assert _shown_in_page(w) is w.frames[("q&r", 0, 4.5)]
+    for combo in ex.combinations():
+        for name, value in combo.items():
+            w.sliders[name].value = value
+        frame = _shown_in_page(w)
+        key = tuple(combo.values())
+        assert frame is w.frames[key], combo
+        values = json.loads(html.unescape(re.search(r'data-values="([^"]*)"', frame.value)[1]))
+        assert values == [str(v) for v in key]
+        caption = html.escape(f"z={combo['z']} a={combo['a']} m={combo['m']}")
+        assert f"<code>{caption}</code>" in frame.value and f'alt="{caption}' in frame.value
+    assert w.live.draws == ex.n_frames == 24
+
+
+def test_an_error_while_drawing_is_shown_and_tried_again():
+    """An exception other than ValueError in the thread: its message is the frame's caption,
+    and the next visit draws again (the error may have been passing)."""
+    calls = []
+
+    def flaky(fig, k):
+        calls.append(k)
+        if k == 3 and calls.count(3) == 1:
+            raise RuntimeError("out of memory, once")
+        fig.add_subplot().plot(range(k + 1))
+        return f"k={k}"
+
+    ex = tc.Explorer(flaky, {"k": ([1, 2, 3], 2)})
+    w = ex.widget(threaded=True, prefetch=False)
+    w.sliders["k"].value = 3
+    assert w.wait(10) and "RuntimeError: out of memory, once" in w.picture()[1]
+    assert "RuntimeError" in w.frames[(3,)].value
+    w.sliders["k"].value = 2
+    w.sliders["k"].value = 3
+    assert w.wait(10) and w.picture()[1] == "k=3" and calls == [2, 3, 3]
+    assert "RuntimeError" not in w.frames[(3,)].value
+
+
+def test_a_value_given_twice_is_refused():
+    with pytest.raises(ValueError, match=r"control 'k' has the value 1 twice"):
+        tc.Explorer(draw, {"k": [1, 1, 2], "s": [1]})
+    with pytest.raises(ValueError, match="twice"):
+        tc.Explorer(draw, {"k": [1, 1.0], "s": [1]})
+
+
 def test_animation_plays():
     anim = tc.Animation(lambda fig, frame: fig.add_subplot().bar(range(frame + 1), 1), 3)
     pl = anim.player()
@@ -131,7 +205,8 @@ def test_animation_plays():
     w = anim.widget()
     play = w.children[1].children[0]
     # in the page, Play steps the slider (which picks the frame): linked, no kernel involved
-    assert (play.model_id, "value", w.sliders["frame"].model_id, "index") in _links(w)
+    # (the slider is the source: on display the page sets Play to the slider's frame)
+    assert (w.sliders["frame"].model_id, "index", play.model_id, "value") in _links(w)
     w.sliders["frame"].value = 2
     assert w.picture()[0] and len(w.frames) == 3
     with pytest.raises(ValueError, match="n_frames"):

@@ -435,8 +435,12 @@ HELPERS_JS = r"""() => {
     const f = frames.length === 1 ? frames[0] : null;
     const img = f ? f.querySelector('img.tconv-live-image') : null;
     const cap = f ? f.querySelector('.tconv-live-caption') : null;
+    const key = f ? f.querySelector('.tconv-live-values') : null;
     return {n: frames.length, frame: f, img, caption: cap ? cap.textContent : null,
-            pending: !!(f && f.querySelector('.tconv-live-pending'))};
+            pending: !!(f && f.querySelector('.tconv-live-pending')),
+            // the values the frame was drawn for, and the values the sliders show
+            values: key ? JSON.parse(key.dataset.values) : null,
+            readouts: [...el.querySelectorAll('.widget-readout')].map(r => r.textContent.trim())};
   };
 }"""
 
@@ -448,6 +452,7 @@ LIVE_JS = """el => { const s = window.__lab.live(el);
   return {n_frames: s.n, n_images: shownImgs.length, src: img ? img.getAttribute('src') : '',
           natural: img ? img.naturalWidth : 0, shown: img ? img.getBoundingClientRect().width : 0,
           alt: img ? img.alt : '', caption: s.caption, digest: window.__lab.digest(img),
+          values: s.values, readouts: s.readouts,
           frames: el.querySelectorAll('.tconv-live-frame').length,
           drawn: el.querySelectorAll('.tconv-live-frame img').length,
           tabbars: [...el.querySelectorAll('.lm-TabBar')].filter(
@@ -474,6 +479,8 @@ CONTROLS_JS = """el => {
 MOVE_JS = """async (el, [kind, i, dir, path]) => {
   const lab = window.__lab;
   const s0 = lab.live(el);
+  // frames filled in: in this move, and since the explorer was first moved (none twice)
+  const all = el.__filled || (el.__filled = new Set());
   const m = el.__move = {imgChanges: 0, tSrc: null, tShown: null, tCap: null, fills: 0,
                          refills: 0, cap0: s0.caption, img: s0.img, filled: new Set()};
   const check = recs => {
@@ -481,8 +488,8 @@ MOVE_JS = """async (el, [kind, i, dir, path]) => {
       const f = r.type === 'childList' && r.target.closest &&
                 r.target.closest('.tconv-live-frame');
       if (f && r.addedNodes.length) {
-        if (m.filled.has(f)) m.refills++;
-        m.filled.add(f); m.fills++;
+        if (all.has(f)) m.refills++;
+        all.add(f); m.filled.add(f); m.fills++;
       }
     }
     const s = lab.live(el);
@@ -547,7 +554,8 @@ MOVE_END_JS = """async el => {
   m.obs.disconnect();
   const s = window.__lab.live(el);
   return {imgChanges: m.imgChanges, refills: m.refills, fills: m.fills, frames: s.n,
-          drawn: !!(s.frame && m.filled.has(s.frame)),
+          drawn: !!(s.frame && m.filled.has(s.frame)), values: s.values,
+          readouts: s.readouts,
           captionChanged: s.caption !== null && s.caption !== m.cap0, caption: s.caption,
           digest: window.__lab.digest(s.img), image: !!s.img, pending: s.pending,
           ms: m.tShown !== null ? m.tShown - m.t0 : null}; }"""
@@ -708,6 +716,8 @@ class Lab:
                 f"{name}: {state['n_frames']} frames, {state['n_images']} images on show"
             assert state["src"], f"{name}: no image"
             assert state["tabbars"] == 0, f"{name}: the frames' tab bars show"
+            assert state["values"] == state["readouts"], (name, state["values"],
+                                                          state["readouts"])
             assert state["alt"] == state["caption"], f"{name}: the caption is not the alt text"
             # natural size, never stretched; at least one image pixel per screen pixel
             assert abs(state["shown"] - state["natural"] / 2) < 2, (name, state)
@@ -735,6 +745,9 @@ class Lab:
                 what = f"{name}: {c['kind']} {c['i']} moved ({m})"
                 assert end["frames"] == 1, f"{what}: {end['frames']} frames on show"
                 assert not end["pending"], f"{what}: the frame was never drawn"
+                assert end["values"] == end["readouts"], \
+                    f"{what}: the frame on show is for {end['values']}, the sliders say " \
+                    f"{end['readouts']}"
                 assert end["captionChanged"], f"{what}: the caption did not change"
                 assert end["imgChanges"] <= 1, \
                     f"{what}: the picture changed {end['imgChanges']} times in one move"
