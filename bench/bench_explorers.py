@@ -96,7 +96,8 @@ def _tconv_bench_live(namespace, path, moves, pause, seed):
         box.wait(60, ahead=True)
         most = max(fills.values(), default=0)
         rows.append({"explorer": value.title or value.draw.__name__, "learner": times,
-                     "kinds": kinds, "fills_per_frame": most, "draws": box.live.draws})
+                     "kinds": kinds, "fills_per_frame": most, "draws": box.live.draws,
+                     "failures": box.live.failures})
     with open(path, "w", encoding="utf-8") as f:
         json.dump(rows, f)
     _ex._CELL_RUNNING.set()
@@ -177,21 +178,23 @@ def main(argv=None):
                                  n_draw=len(cpu), draw50=_pct(cpu, 50), draw95=_pct(cpu, 95),
                                  moves=len(learner), step95=_pct(steps, 95),
                                  jump95=_pct(jumps, 95), all50=_pct(learner, 50),
-                                 all95=_pct(learner, 95), images=row["fills_per_frame"]))
+                                 all95=_pct(learner, 95), images=row["fills_per_frame"],
+                                 failures=row.get("failures", [])))
 
     print()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     print(f"Explorer redraw times in ms (target: p95 < {TARGET_S * 1000:.0f} ms as the learner "
           f"waits; {os.cpu_count()} cores, load average {load})")
-    print("sweep: player frames (1x), CPU p95 | draw: live pictures drawn (2x), CPU | learner: "
-          "slider set -> PNG in the widget, wall")
+    print("sweep: player frames (1x), CPU p95 | draw: live pictures drawn (2x, every face of the "
+          "explorer: the chapter's own first picture too), CPU | learner: "
+          "slider set -> the frame filled in (at once if drawn before), wall")
     head = (f"{'chapter':<20} {'explorer':<28} {'sweep95':>7} {'draws':>5} {'draw50':>6} "
             f"{'draw95':>6} {'moves':>5} {'step95':>6} {'jump95':>6} {'lrn50':>6} {'lrn95':>6} "
             f"{'ratio':>5}")
     print(head)
     print("-" * len(head) + "  -----------")
     for r in rows:
-        ok = r["all95"] < TARGET_S * 1000 and r["images"] <= 1
+        ok = r["all95"] < TARGET_S * 1000 and r["images"] <= 1 and not r["failures"]
         draw_ok = r["draw95"] < TARGET_S * 1000 if r["n_draw"] else True
         failed |= not ok
         print(f"{r['chapter'][:20]:<20} {r['name'][:28]:<28} {r['sweep95']:7.1f} "
@@ -199,7 +202,8 @@ def main(argv=None):
               f"{r['step95']:6.1f} {r['jump95']:6.1f} {r['all50']:6.1f} {r['all95']:6.1f} "
               f"{r['all95'] / (TARGET_S * 1000):5.2f}  {'PASS' if ok else 'FAIL'}"
               f"{'' if draw_ok else ' (draw FAIL)'}"
-              f"{'' if r['images'] <= 1 else ' (' + str(r['images']) + ' fills of one frame: drawn twice)'}")
+              f"{'' if r['images'] <= 1 else ' (' + str(r['images']) + ' fills of one frame: drawn twice)'}"
+              f"{'' if not r['failures'] else ' (drawing raised: ' + r['failures'][0][:120] + ')'}")
     if rows:
         worst = max(rows, key=lambda r: r["all95"])
         worst_draw = max(rows, key=lambda r: r["draw95"] if r["n_draw"] else 0)

@@ -506,7 +506,8 @@ class _LiveFace:
             _watch_cells()
         self.pictures = {}                              # values -> (png, caption) filled in
         self.errors = {}               # values -> (b"", message): shown, drawn again next visit
-        self.draws = 0                                  # pictures drawn
+        self.draws = 0                                  # pictures drawn (errors included)
+        self.failures = []                              # the errors' captions, in order
         self._cond = threading.Condition()
         self._pending = None                            # values waiting for the thread
         self._busy = False
@@ -548,6 +549,7 @@ class _LiveFace:
             self.draws += 1
             if failed:
                 self.errors[key] = result
+                self.failures.append(result[1])
             else:
                 self.errors.pop(key, None)
                 self.pictures[key] = result

@@ -77,11 +77,14 @@ then covers only that subset.
 
 Redraw as a learner meets it (an idle 2-core machine, 2026-11-29, ``TCONV_LAB_QUIET_EXPLORERS=1``,
 all 13 chapters open in one page, 20 moves per explorer, drawing ahead on, 1 s before each
-move): p50 64-101 ms, p95 87-218 ms; 4 of 12 explorers under 100 ms at p95 (03, 07, 09, 13;
-08 at 100). With only chapter 7 open in the page (a probe script, the same moves): p95 116 ms
-with 1 s pauses, 52 ms with 0.1 s pauses. What is left after drawing ahead is the round trip
-(page -> server -> kernel -> page, 25-85 ms) and the image's decoding (20-55 ms), both slower
-after a pause, on a machine whose cores have gone idle.
+move). With one image whose bytes the kernel replaced on every move (before 3556d5f): p50
+64-101 ms, p95 87-218 ms, 4 of 12 explorers under 100 ms at p95; what was left after drawing
+ahead was the round trip (page -> server -> kernel -> page) and a fresh decode. With a frame per
+combination in the page, switched by the sliders there (``Explorer.widget``): p50 21-44 ms,
+p95 31-98 ms, **12 of 12 under 100 ms** (chapter 1 the slowest, p95 98 ms, max 142 ms); every
+move found its frame drawn ahead (the "drawn" column: 0). A move to a frame not drawn yet still
+waits for the round trip and the drawing: in ``tasks.py test`` (drawing ahead off, beside the
+student's exercises, on a loaded machine) p50 116-463 ms.
 
 Screenshots: each explorer after its moves (and before them, and the chapter around it, with
 :data:`ALL_SHOTS`), each student exercise with its verdict on the wrong answer, under
