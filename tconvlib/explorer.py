@@ -62,7 +62,6 @@ import os
 import threading
 import time
 import weakref
-from collections import OrderedDict
 
 __all__ = ["Explorer", "Animation", "Player", "MAX_FRAMES"]
 
@@ -222,6 +221,15 @@ class Explorer:
         for values in itertools.product(*(self.controls[n][0] for n in names)):
             yield dict(zip(names, values))
 
+    def _check_n_frames(self, face):
+        """Refuse more than :data:`MAX_FRAMES` combinations for ``face`` (either face keeps a
+        frame per combination)."""
+        if self.n_frames > MAX_FRAMES:
+            sizes = ", ".join(f"{n}: {len(v)}" for n, (v, _) in self.controls.items())
+            raise ValueError(f"{face} holds at most {MAX_FRAMES} frames (one per combination); "
+                             f"these controls give {self.n_frames} ({sizes}); use fewer values "
+                             f"per control")
+
     @property
     def n_frames(self):
         n = 1
@@ -280,10 +288,7 @@ class Explorer:
 
         if not isinstance(pixel_ratio, (int, float)) or not 1 <= pixel_ratio <= 4:
             raise ValueError(f"pixel_ratio ({pixel_ratio!r}) must be a number from 1 to 4")
-        if self.n_frames > MAX_FRAMES:
-            raise ValueError(f"a live face holds at most {MAX_FRAMES} frames (one per "
-                             f"combination); these controls give {self.n_frames}; use fewer "
-                             f"values per control")
+        self._check_n_frames("a live face")
         if threaded is None:
             threaded = _in_kernel()
         if prefetch is None:
@@ -354,10 +359,7 @@ class Explorer:
         interval_ms : int
             Time per frame when playing.
         """
-        if self.n_frames > MAX_FRAMES:
-            raise ValueError(f"a player holds at most {MAX_FRAMES} frames; these controls give "
-                             f"{self.n_frames} ({', '.join(f'{n}: {len(v)}' for n, (v, _) in self.controls.items())}); "
-                             f"use fewer values per control")
+        self._check_n_frames("a player")
         frames, captions = [], []
         for params in self.combinations():
             png, text = self.render(**params)

@@ -457,7 +457,6 @@ LIVE_JS = """el => { const s = window.__lab.live(el);
           alt: img ? img.alt : '', caption: s.caption, digest: window.__lab.digest(img),
           values: s.values, readouts: s.readouts,
           frames: el.querySelectorAll('.tconv-live-frame').length,
-          drawn: el.querySelectorAll('.tconv-live-frame img').length,
           tabbars: [...el.querySelectorAll('.lm-TabBar')].filter(
             b => b.getClientRects().length > 0).length,
           outputs: area ? area.querySelectorAll('.jp-OutputArea-child').length : -1,
@@ -484,15 +483,15 @@ MOVE_JS = """async (el, [kind, i, dir, path]) => {
   const s0 = lab.live(el);
   // frames filled in: in this move, and since the explorer was first moved (none twice)
   const all = el.__filled || (el.__filled = new Set());
-  const m = el.__move = {imgChanges: 0, tSrc: null, tShown: null, tCap: null, fills: 0,
-                         refills: 0, cap0: s0.caption, img: s0.img, filled: new Set()};
+  const m = el.__move = {imgChanges: 0, tSrc: null, tShown: null, tCap: null, refills: 0,
+                         cap0: s0.caption, img: s0.img, filled: new Set()};
   const check = recs => {
     for (const r of recs) {
       const f = r.type === 'childList' && r.target.closest &&
                 r.target.closest('.tconv-live-frame');
       if (f && r.addedNodes.length) {
         if (all.has(f)) m.refills++;
-        all.add(f); m.filled.add(f); m.fills++;
+        all.add(f); m.filled.add(f);
       }
     }
     const s = lab.live(el);
@@ -556,11 +555,11 @@ MOVE_END_JS = """async el => {
   }
   m.obs.disconnect();
   const s = window.__lab.live(el);
-  return {imgChanges: m.imgChanges, refills: m.refills, fills: m.fills, frames: s.n,
+  return {imgChanges: m.imgChanges, refills: m.refills, frames: s.n,
           drawn: !!(s.frame && m.filled.has(s.frame)), values: s.values,
           readouts: s.readouts,
-          captionChanged: s.caption !== null && s.caption !== m.cap0, caption: s.caption,
-          digest: window.__lab.digest(s.img), image: !!s.img, pending: s.pending,
+          captionChanged: s.caption !== null && s.caption !== m.cap0,
+          digest: window.__lab.digest(s.img), pending: s.pending,
           ms: m.tShown !== null ? m.tShown - m.t0 : null}; }"""
 
 
